@@ -1,0 +1,1 @@
+"""The domain model: pure Python, no I/O (entities, value objects, workflow, calendar)."""

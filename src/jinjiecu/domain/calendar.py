@@ -1,0 +1,371 @@
+"""Working days (工作日) on the official Chinese calendar.
+
+Deadlines in a campaign are counted in working days: "approval within 45
+working days", "reply within 5 working days". Chinese working days follow the
+State Council's yearly holiday notice (国务院办公厅关于部分节假日安排的通知):
+public holidays are days off, and some Saturdays and Sundays become make-up
+workdays (调休). The data comes from the ``holidays`` package (country China).
+
+Covered years
+    The calendar covers the contiguous run of years, ending with the newest,
+    for which the installed ``holidays`` package has a State Council notice
+    (recognised by the make-up workdays it lists for that year); a newer
+    release of the package extends it without a code change. Any date outside
+    those years, whether given or computed, raises
+    :class:`~jinjiecu.errors.CalendarCoverageError`: the calendar never guesses.
+
+Counting rule
+    A working day is counted *after* the day you count from; that day itself
+    never counts, whether or not it is a working day.
+
+    - ``add_working_days(day, n)`` is the n-th working day strictly after
+      ``day`` (n > 0), ``day`` itself (n == 0), or the (-n)-th working day
+      strictly before ``day`` (n < 0).
+    - ``working_days_between(start, end)`` is the number of working days d with
+      ``start < d <= end``; when ``end < start`` it is minus the number with
+      ``end < d <= start``. It is antisymmetric and additive:
+      ``between(a, b) + between(b, c) == between(a, c)``.
+
+    The two undo each other on working days: for a working day ``d``,
+    ``working_days_between(d, add_working_days(d, n)) == n`` for every n, and
+    ``add_working_days(d, working_days_between(d, e)) == e`` for every working
+    day ``e``. The first also holds for any ``d`` when n >= 0, the second for
+    any ``d`` before ``e``. Counting backwards from a day off is the one
+    asymmetric case: Friday is the working day before Saturday, yet no working
+    day lies in (Friday, Saturday].
+
+Examples from 2019 (National Day: 1–7 October off; Sunday 29 September and
+Saturday 12 October worked):
+
+>>> from datetime import date
+>>> cal = china_calendar()
+>>> cal.is_working_day(date(2019, 9, 29))  # Sunday, make-up workday
+True
+>>> cal.is_working_day(date(2019, 10, 1))
+False
+>>> cal.add_working_days(date(2019, 9, 30), 1)
+datetime.date(2019, 10, 8)
+>>> cal.add_working_days(date(2019, 10, 11), 1)  # Saturday 12 October is worked
+datetime.date(2019, 10, 12)
+>>> cal.working_days_between(date(2019, 9, 27), date(2019, 10, 14))
+8
+>>> cal.add_working_days(date(2019, 9, 28), -1)  # Saturday back to Friday
+datetime.date(2019, 9, 27)
+>>> cal.working_days_between(date(2019, 9, 28), date(2019, 9, 27))
+0
+>>> cal.is_working_day(date(2000, 12, 31))
+Traceback (most recent call last):
+...
+jinjiecu.errors.CalendarCoverageError: date: expected a date in 2001–..., received ...
+
+A city's own days off and make-up workdays are added on top:
+
+>>> local = cal.with_local_days(holidays=[date(2019, 10, 8)])
+>>> local.add_working_days(date(2019, 9, 30), 1)
+datetime.date(2019, 10, 9)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from typing import TYPE_CHECKING, Any, TypeGuard
+
+import attrs
+
+from jinjiecu.errors import CalendarCoverageError, ConfigurationError, ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterator
+
+__all__ = ["WorkingCalendar", "china_calendar"]
+
+_A_DATE = "a date (datetime.date, without a time)"
+_A_DATE_SET = "a list, tuple or set of dates (datetime.date, without a time)"
+
+
+@attrs.frozen
+class _OfficialData:
+    """The official calendar over the covered years, one flag per day."""
+
+    first_year: int
+    last_year: int
+    working: bytes  # 1 for a working day, from 1 January of first_year
+
+
+@functools.cache
+def _official_data() -> _OfficialData:
+    """Read the covered years and official working days from ``holidays`` once."""
+    # Imported here: it takes tens of milliseconds and `import jinjiecu` stays fast.
+    import holidays  # noqa: PLC0415
+
+    # An empty instance first, to learn which years the package can compute at all.
+    bounds = holidays.country_holidays("CN")
+    china = holidays.country_holidays("CN", years=range(bounds.start_year, bounds.end_year + 1))
+    # Only a year with an official notice has make-up workdays; older or future
+    # years are computed by rule and would be guesses.
+    years = {day.year for day in china.weekend_workdays}
+    if not years:
+        msg = "the installed holidays package has no official Chinese calendar (调休) data"
+        raise ConfigurationError(msg)
+    last_year = max(years)
+    first_year = last_year
+    while first_year - 1 in years:
+        first_year -= 1
+    start = dt.date(first_year, 1, 1).toordinal()
+    end = dt.date(last_year, 12, 31).toordinal()
+    working = bytes(
+        china.is_working_day(dt.date.fromordinal(ordinal)) for ordinal in range(start, end + 1)
+    )
+    return _OfficialData(first_year=first_year, last_year=last_year, working=working)
+
+
+def _coverage_error(day: object) -> CalendarCoverageError:
+    data = _official_data()
+    return CalendarCoverageError(day=day, first_year=data.first_year, last_year=data.last_year)
+
+
+def _is_date(value: object) -> TypeGuard[dt.date]:
+    # A datetime is a date subclass, but a time of day has no place in day counting.
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _as_date_set(value: Collection[dt.date]) -> frozenset[dt.date]:
+    """Turn a list, tuple or set of dates into a frozenset; leave anything else to the validator."""
+    received: object = value  # callers may pass anything at run time
+    if not isinstance(received, str | bytes):  # text is iterable but is no set of dates
+        try:
+            return frozenset(value)
+        except TypeError:  # not iterable, or unhashable items
+            pass
+    return value  # type: ignore[return-value]  # the validator names the bad value
+
+
+def _checked_date_set(field: str, value: object) -> frozenset[dt.date]:
+    """Require a frozenset of dates in the covered years, naming ``field`` otherwise."""
+    if not isinstance(value, frozenset):
+        raise ValidationError(field=field, expected=_A_DATE_SET, received=value)
+    for day in value:
+        if not _is_date(day):
+            raise ValidationError(field=field, expected=_A_DATE, received=day)
+    data = _official_data()
+    for day in sorted(value):
+        if not data.first_year <= day.year <= data.last_year:
+            raise _coverage_error(day).at(field)
+    return value
+
+
+def _validate_date_set(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _checked_date_set(attribute.name, value)
+
+
+def _not_also_a_holiday(instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    both = value & instance.extra_holidays
+    if both:
+        raise ValidationError(
+            field="extra_workdays",
+            expected="no date that is also in extra_holidays",
+            received=min(both),
+        )
+
+
+def _check_n(n: object) -> None:
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise ValidationError(field="n", expected="an integer number of working days", received=n)
+
+
+@attrs.frozen(kw_only=True)
+class WorkingCalendar:
+    """The working days (工作日) of the official Chinese calendar, plus local changes.
+
+    Attributes:
+        extra_holidays: local days off on top of the official ones, e.g. a
+            city's own holiday. Given as a list, tuple or set of dates.
+        extra_workdays: local make-up workdays on top of the official ones.
+
+    A date cannot be in both. Dates already off (or already worked) are
+    accepted and change nothing. Every date must lie in :attr:`covered_years`.
+
+    Each calendar counts its working days once, when made; afterwards every
+    question is answered by indexing, not by walking day by day.
+
+    >>> from datetime import date
+    >>> cal = WorkingCalendar(extra_workdays=[date(2019, 10, 5)])
+    >>> cal.is_working_day(date(2019, 10, 5))
+    True
+    >>> WorkingCalendar(extra_holidays=[date(2019, 10, 8)], extra_workdays={date(2019, 10, 8)})
+    Traceback (most recent call last):
+    ...
+    jinjiecu.errors.ValidationError: extra_workdays: expected no date that is also in ...
+    """
+
+    extra_holidays: frozenset[dt.date] = attrs.field(
+        default=frozenset(), converter=_as_date_set, validator=_validate_date_set
+    )
+    extra_workdays: frozenset[dt.date] = attrs.field(
+        default=frozenset(),
+        converter=_as_date_set,
+        validator=[_validate_date_set, _not_also_a_holiday],
+    )
+    # Ordinal of the first covered day (1 January of the first covered year).
+    _first_ordinal: int = attrs.field(init=False, repr=False, eq=False)
+    # _counts[i] is the number of working days before covered day i; one extra
+    # entry at the end, so _counts[i + 1] counts up to and including day i.
+    _counts: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False)
+    # The ordinals of all working days, ascending: _working[k] is the (k+1)-th.
+    _working: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        data = _official_data()
+        first = dt.date(data.first_year, 1, 1).toordinal()
+        flags = bytearray(data.working)
+        for day in self.extra_holidays:
+            flags[day.toordinal() - first] = 0
+        for day in self.extra_workdays:
+            flags[day.toordinal() - first] = 1
+        # The class is frozen; these caches are set once, here.
+        object.__setattr__(self, "_first_ordinal", first)
+        object.__setattr__(self, "_counts", tuple(itertools.accumulate(flags, initial=0)))
+        working = tuple(first + index for index, flag in enumerate(flags) if flag)
+        object.__setattr__(self, "_working", working)
+
+    @property
+    def covered_years(self) -> range:
+        """The years with official calendar data, e.g. ``range(2001, 2027)``."""
+        data = _official_data()
+        return range(data.first_year, data.last_year + 1)
+
+    @property
+    def first_day(self) -> dt.date:
+        """Return 1 January of the first covered year, the first covered day."""
+        return dt.date(self.covered_years[0], 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """Return 31 December of the last covered year, the last covered day."""
+        return dt.date(self.covered_years[-1], 12, 31)
+
+    def _index(self, day: object, name: str) -> int:
+        """Position of ``day`` among the covered days; errors name the argument ``name``."""
+        if not _is_date(day):
+            raise ValidationError(field=name, expected=_A_DATE, received=day)
+        index = day.toordinal() - self._first_ordinal
+        if not 0 <= index < len(self._counts) - 1:
+            raise _coverage_error(day)
+        return index
+
+    def _nth_working_day(self, k: int, *, forward: bool) -> dt.date:
+        """Return the (k+1)-th working day of the covered range, or raise a coverage error."""
+        if not 0 <= k < len(self._working):
+            # The answer lies in a year without data; name the first such day.
+            beyond = (
+                self.last_day + dt.timedelta(1) if forward else self.first_day - dt.timedelta(1)
+            )
+            raise _coverage_error(beyond)
+        return dt.date.fromordinal(self._working[k])
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Tell whether ``day`` is a working day (a make-up Saturday or Sunday is one).
+
+        >>> from datetime import date
+        >>> china_calendar().is_working_day(date(2019, 9, 28))  # an ordinary Saturday
+        False
+        """
+        index = self._index(day, "day")
+        return self._counts[index + 1] > self._counts[index]
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """Return the n-th working day after ``day`` (before it if n < 0); ``day`` never counts.
+
+        ``n == 0`` returns ``day`` unchanged, working day or not. Raises
+        :class:`~jinjiecu.errors.CalendarCoverageError` if the answer would
+        fall outside the covered years; the error names the first day beyond them.
+
+        >>> from datetime import date
+        >>> china_calendar().add_working_days(date(2019, 10, 8), -1)
+        datetime.date(2019, 9, 30)
+        """
+        index = self._index(day, "day")
+        _check_n(n)
+        if n == 0:
+            return day
+        if n > 0:
+            return self._nth_working_day(self._counts[index + 1] + n - 1, forward=True)
+        return self._nth_working_day(self._counts[index] + n, forward=False)
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Count the working days d with ``start < d <= end``; negative if ``end < start``.
+
+        >>> from datetime import date
+        >>> china_calendar().working_days_between(date(2019, 10, 14), date(2019, 9, 27))
+        -8
+        """
+        first = self._index(start, "start")
+        last = self._index(end, "end")
+        return self._counts[last + 1] - self._counts[first + 1]
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """Return ``day`` if it is a working day, else the first working day after it.
+
+        >>> from datetime import date
+        >>> china_calendar().next_working_day(date(2019, 10, 1))
+        datetime.date(2019, 10, 8)
+        """
+        index = self._index(day, "day")
+        if self._counts[index + 1] > self._counts[index]:
+            return day
+        return self._nth_working_day(self._counts[index], forward=True)
+
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        """Return ``day`` if it is a working day, else the last working day before it.
+
+        >>> from datetime import date
+        >>> china_calendar().previous_working_day(date(2019, 10, 7))
+        datetime.date(2019, 9, 30)
+        """
+        index = self._index(day, "day")
+        if self._counts[index + 1] > self._counts[index]:
+            return day
+        return self._nth_working_day(self._counts[index] - 1, forward=False)
+
+    def working_days(self, start: dt.date, end: dt.date) -> Iterator[dt.date]:
+        """Iterate over the working days from ``start`` to ``end``, both included, in order.
+
+        Empty when ``end < start``. Both dates are checked when called, not
+        when the iterator is first advanced.
+
+        >>> from datetime import date
+        >>> list(china_calendar().working_days(date(2019, 10, 5), date(2019, 10, 9)))
+        [datetime.date(2019, 10, 8), datetime.date(2019, 10, 9)]
+        """
+        first = self._index(start, "start")
+        last = self._index(end, "end")
+        return map(dt.date.fromordinal, self._working[self._counts[first] : self._counts[last + 1]])
+
+    def with_local_days(
+        self, *, holidays: Collection[dt.date] = (), workdays: Collection[dt.date] = ()
+    ) -> WorkingCalendar:
+        """Return a new calendar with these local days off and make-up workdays added.
+
+        >>> from datetime import date
+        >>> cal = china_calendar().with_local_days(workdays=[date(2019, 10, 7)])
+        >>> cal.previous_working_day(date(2019, 10, 7))
+        datetime.date(2019, 10, 7)
+        """
+        added_holidays = _checked_date_set("holidays", _as_date_set(holidays))
+        added_workdays = _checked_date_set("workdays", _as_date_set(workdays))
+        return WorkingCalendar(
+            extra_holidays=self.extra_holidays | added_holidays,
+            extra_workdays=self.extra_workdays | added_workdays,
+        )
+
+
+@functools.cache
+def china_calendar() -> WorkingCalendar:
+    """Return the official Chinese working-day calendar, without local changes (made once).
+
+    >>> china_calendar().covered_years[0]
+    2001
+    """
+    return WorkingCalendar()

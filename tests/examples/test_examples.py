@@ -1,0 +1,35 @@
+"""Every script in examples/ runs to completion, as a user would run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs(script: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+
+
+def test_dezhou_example_prints_the_drive() -> None:
+    script = next(p for p in EXAMPLES if p.name == "dezhou_campaign.py")
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "2019-10-10 至 2019-11-28: 50 天" in out
+    assert "骨干企业 100 家" in out
+    assert "19.77亿元 = 1,977,000,000.00 元" in out
