@@ -25,7 +25,6 @@ myst_heading_anchors = 3
 
 html_theme = "furo"
 html_title = "jinjiecu 进解促"
-html_static_path = ["_static"]
 
 autodoc_default_options = {"members": True, "undoc-members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
