@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import jinjiecu
+
+# Local extensions (the workflow diagram directives) live in docs/_ext.
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "jinjiecu"
 author = "jinjiecu developers"
@@ -17,6 +23,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
+    "workflow_diagram_directive",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 exclude_patterns = ["_build"]
@@ -29,6 +36,7 @@ html_title = "jinjiecu 进解促"
 autodoc_default_options = {"members": True, "undoc-members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
+autodoc_preserve_defaults = True  # show DEFAULT_RULES, not its long repr
 autodoc_class_signature = "separated"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
@@ -45,7 +53,7 @@ nitpick_ignore_regex = [
         r"py:.*",
         r"(Decimal|date|datetime|Self|Enum|Iterable|Iterator|Sequence|Mapping|Callable|Any|TypeVar|SearchStrategy|DrawFn|Converter|ZoneInfo|Path|Attribute)",
     ),
-    (r"py:.*", r"(T|IdT|Validator|_\w+|jinjiecu\.\w+(\.\w+)*\.(T|IdT|_E))"),
+    (r"py:.*", r"(T|IdT|Validator|_\w+|jinjiecu\.\w+(\.\w+)*\.(T|IdT|_E|K|R))"),
     (r"py:.*", r"dt\.\w+"),  # the library's own alias for datetime in annotations
     (
         r"py:class",
@@ -68,8 +76,13 @@ _DOCTEST_MODULES = [
     "jinjiecu.domain.campaign",
     "jinjiecu.domain.enterprise",
     "jinjiecu.domain.visit",
+    "jinjiecu.domain.workflow",
+    "jinjiecu.domain.taxonomy",
+    "jinjiecu.domain.events",
+    "jinjiecu.domain.problem",
     "jinjiecu.domain.validation",
     "jinjiecu.serialization",
+    "jinjiecu.reports.workflow_diagram",
 ]
 doctest_global_setup = (
     "import datetime as dt\nfrom decimal import Decimal\n\nimport attrs\n"

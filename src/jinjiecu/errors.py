@@ -205,8 +205,8 @@ class NotFoundError(StorageError):
 
     def __init__(self, *, kind: str, id: str) -> None:  # noqa: A002 - the domain's word
         self.kind = kind
-        self.id = id
-        super().__init__(f"no {kind} with id {id!r}")
+        self.id = str(id)
+        super().__init__(f"no {kind} with id '{self.id}'")
 
 
 class ConflictError(StorageError):
@@ -217,11 +217,11 @@ class ConflictError(StorageError):
 
     def __init__(self, *, kind: str, id: str, expected_version: int, actual_version: int) -> None:  # noqa: A002
         self.kind = kind
-        self.id = id
+        self.id = str(id)
         self.expected_version = expected_version
         self.actual_version = actual_version
         super().__init__(
-            f"{kind} {id!r} was changed by someone else: expected version "
+            f"{kind} '{self.id}' was changed by someone else: expected version "
             f"{expected_version}, found {actual_version}; nothing was written"
         )
 
@@ -231,8 +231,8 @@ class DuplicateError(StorageError):
 
     def __init__(self, *, kind: str, id: str) -> None:  # noqa: A002
         self.kind = kind
-        self.id = id
-        super().__init__(f"a {kind} with id {id!r} already exists")
+        self.id = str(id)
+        super().__init__(f"a {kind} with id or key '{self.id}' already exists")
 
 
 class SchemaVersionError(StorageError):

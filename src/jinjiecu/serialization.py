@@ -31,6 +31,7 @@ jinjiecu.errors.ValidationError: start: expected an ISO 8601 date (YYYY-MM-DD), 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -41,8 +42,12 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationNote,
 )
+from cattrs.gen import make_dict_structure_fn, override
 
-from jinjiecu.errors import ValidationError
+from jinjiecu.domain.events import EVENT_DATA
+from jinjiecu.domain.problem import Transition
+from jinjiecu.domain.workflow import Event
+from jinjiecu.errors import JinjiecuError, ValidationError
 
 __all__ = ["converter", "make_converter", "structure", "unstructure"]
 
@@ -105,6 +110,36 @@ def _structure_text(value: Any, cls: type[str]) -> str:
     return value if cls is str else cls(value)
 
 
+def _transition_hook(conv: cattrs.Converter) -> Callable[[Any, type], Transition]:
+    """Structure a transition, reading its data as the class its event calls for."""
+    rest = make_dict_structure_fn(
+        Transition, conv, data=override(struct_hook=lambda value, _: value)
+    )
+
+    def structure_transition(value: Any, cls: type) -> Transition:
+        if not isinstance(value, Mapping):
+            raise ValidationError(field="value", expected="a transition mapping", received=value)
+        try:
+            event = Event(str(value.get("event")))
+        except ValueError:
+            raise ValidationError(
+                field="event",
+                expected="an event name (" + ", ".join(e.value for e in Event) + ")",
+                received=value.get("event"),
+            ) from None
+        try:
+            data = conv.structure(value.get("data", {}), EVENT_DATA[event])
+        except BaseValidationError as group:
+            raise _first_error(group, ("data",)) from None
+        except ValidationError as error:
+            raise ValidationError(
+                field=f"data.{error.field}", expected=error.expected, received=error.received
+            ) from None
+        return rest({**value, "data": data}, cls)
+
+    return structure_transition
+
+
 def make_converter() -> cattrs.Converter:
     """Build a converter configured the library's way (see the module docs).
 
@@ -122,6 +157,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook(str, _structure_text)
     conv.register_unstructure_hook(str, str.__str__)  # typed ids and codes become plain text
+    conv.register_structure_hook(Transition, _transition_hook(conv))
     return conv
 
 
@@ -154,8 +190,12 @@ def structure(data: Any, cls: type[T]) -> T:
         ) from error
 
 
-def _first_error(error: BaseException, path: tuple[str, ...]) -> ValidationError:
-    """Find the first leaf error in a cattrs error group and name its path."""
+def _first_error(error: BaseException, path: tuple[str, ...]) -> JinjiecuError:
+    """Find the first leaf error in a cattrs error group and name its path.
+
+    The library's own errors other than validation (a broken history, say)
+    come out as they are.
+    """
     for note in getattr(error, "__notes__", ()):
         if isinstance(note, AttributeValidationNote):
             path = (*path, note.name)
@@ -163,6 +203,8 @@ def _first_error(error: BaseException, path: tuple[str, ...]) -> ValidationError
             path = (*path[:-1], f"{path[-1]}[{note.index}]") if path else (f"[{note.index}]",)
     if isinstance(error, BaseValidationError):
         return _first_error(error.exceptions[0], path)
+    if isinstance(error, JinjiecuError) and not isinstance(error, ValidationError):
+        return error
     where = ".".join(path)
     if isinstance(error, ForbiddenExtraKeysError):
         field = ".".join((*path, min(error.extra_fields)))

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from jinjiecu.errors import ValidationError
 
-__all__ = ["CHINA_TZ", "at", "local_date", "now", "start_of_day"]
+__all__ = ["CHINA_TZ", "at", "is_aware", "local_date", "now", "start_of_day"]
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 """China Standard Time, the zone ledgers and reports are written in."""
@@ -47,10 +47,15 @@ def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=CHINA_TZ)
 
 
+def is_aware(value: object) -> bool:
+    """Whether ``value`` is a timezone-aware :class:`~datetime.datetime`."""
+    return (
+        isinstance(value, dt.datetime)
+        and value.tzinfo is not None
+        and value.tzinfo.utcoffset(value) is not None
+    )
+
+
 def _require_aware(moment: object, field: str) -> None:
-    if not (
-        isinstance(moment, dt.datetime)
-        and moment.tzinfo is not None
-        and moment.tzinfo.utcoffset(moment) is not None
-    ):
+    if not is_aware(moment):
         raise ValidationError(field=field, expected="a timezone-aware datetime", received=moment)

@@ -16,8 +16,8 @@ True
 '62,970,000元'
 >>> Money.yuan("1200000.50").in_unit(MoneyUnit.WAN)
 Decimal('120.00005')
->>> total = sum([Money.parse("2650万元"), Money.parse("1.71亿元")], Money.zero())
->>> str(total)
+>>> combined = sum([Money.parse("2650万元"), Money.parse("1.71亿元")], Money.zero())
+>>> str(combined)
 '1.975亿元'
 >>> Money.yuan(10) * Decimal("0.125")  # rounded to the fen, halves up (四舍五入)
 Money(amount=Decimal('1.25'), approximate=False)

@@ -12,8 +12,9 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
+from jinjiecu.domain.clock import is_aware
 from jinjiecu.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -31,10 +32,12 @@ __all__ = [
     "an_aware_datetime",
     "as_tuple",
     "check",
+    "check_argument",
     "decimal_in",
     "free_text",
     "int_in",
     "is_bool",
+    "is_date",
     "is_enum",
     "is_id",
     "is_instance",
@@ -57,6 +60,26 @@ def check(condition: bool, *, field: str, expected: str, received: object) -> No
     """Raise :class:`~jinjiecu.errors.ValidationError` unless ``condition`` holds."""
     if not condition:
         raise ValidationError(field=field, expected=expected, received=received)
+
+
+class _Argument:
+    """Stands in for an attrs attribute when a validator checks a function argument."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def check_argument(validator: Validator, name: str, value: Any) -> None:
+    """Run an attrs-style validator on a function argument called ``name``.
+
+    >>> check_argument(int_in(1, 100), "limit", 0)
+    Traceback (most recent call last):
+    ...
+    jinjiecu.errors.ValidationError: limit: expected an integer from 1 to 100, received 0 (int)
+    """
+    validator(None, cast("attrs.Attribute[Any]", _Argument(name)), value)
 
 
 def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -164,10 +187,15 @@ def free_text(max_length: int = MAX_TEXT_LENGTH, *, allow_empty: bool = True) ->
     return _text(max_length, multiline=True, allow_empty=allow_empty)
 
 
+def is_date(value: object) -> bool:
+    """Whether ``value`` is a :class:`datetime.date` and not a datetime."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
 def a_date(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Require a :class:`datetime.date` that is not a datetime."""
     check(
-        isinstance(value, dt.date) and not isinstance(value, dt.datetime),
+        is_date(value),
         field=attribute.name,
         expected="a date (datetime.date, without a time)",
         received=value,
@@ -177,9 +205,7 @@ def a_date(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 def an_aware_datetime(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Require a timezone-aware :class:`datetime.datetime`."""
     check(
-        isinstance(value, dt.datetime)
-        and value.tzinfo is not None
-        and value.tzinfo.utcoffset(value) is not None,
+        is_aware(value),
         field=attribute.name,
         expected="a timezone-aware datetime",
         received=value,

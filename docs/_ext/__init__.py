@@ -1,0 +1,1 @@
+"""Sphinx extensions local to the jinjiecu documentation (loaded from ``conf.py``)."""
