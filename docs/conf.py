@@ -80,6 +80,8 @@ _DOCTEST_MODULES = [
     "jinjiecu.domain.taxonomy",
     "jinjiecu.domain.events",
     "jinjiecu.domain.problem",
+    "jinjiecu.domain.finance",
+    "jinjiecu.domain.guarantees",
     "jinjiecu.domain.validation",
     "jinjiecu.serialization",
     "jinjiecu.reports.workflow_diagram",

@@ -32,16 +32,24 @@ from jinjiecu.errors import ValidationError
 
 __all__ = [
     "MAX_ID_LENGTH",
+    "AssetDisposalId",
+    "BridgeFundId",
     "CampaignId",
+    "CoordinatedFinancingId",
+    "CreditorCommitteeId",
+    "DebtResolutionId",
     "DepartmentId",
     "EnterpriseId",
     "EntityId",
+    "GuaranteeLinkId",
     "LeaderId",
+    "LoanRenewalId",
     "OfficeId",
     "ProblemId",
     "ProjectId",
     "RegionId",
     "VisitId",
+    "WhitelistId",
     "WorkGroupId",
     "new_uuid7",
 ]
@@ -181,3 +189,59 @@ class ProblemId(EntityId):
 
     __slots__ = ()
     field = "problem_id"
+
+
+class DebtResolutionId(EntityId):
+    """Id of a :class:`~jinjiecu.domain.finance.DebtResolution` (债务化解)."""
+
+    __slots__ = ()
+    field = "debt_resolution_id"
+
+
+class AssetDisposalId(EntityId):
+    """Id of an :class:`~jinjiecu.domain.finance.AssetDisposal` (盘活 / 处置闲置资产)."""
+
+    __slots__ = ()
+    field = "asset_disposal_id"
+
+
+class CreditorCommitteeId(EntityId):
+    """Id of a :class:`~jinjiecu.domain.finance.CreditorCommittee` (债委会)."""
+
+    __slots__ = ()
+    field = "creditor_committee_id"
+
+
+class LoanRenewalId(EntityId):
+    """Id of a :class:`~jinjiecu.domain.finance.LoanRenewal` (无还本续贷)."""
+
+    __slots__ = ()
+    field = "loan_renewal_id"
+
+
+class WhitelistId(EntityId):
+    """Id of a :class:`~jinjiecu.domain.finance.Whitelist` (优质小微企业名单库)."""
+
+    __slots__ = ()
+    field = "whitelist_id"
+
+
+class BridgeFundId(EntityId):
+    """Id of a :class:`~jinjiecu.domain.finance.BridgeFund` programme (过桥资金)."""
+
+    __slots__ = ()
+    field = "bridge_fund_id"
+
+
+class CoordinatedFinancingId(EntityId):
+    """Id of a :class:`~jinjiecu.domain.finance.CoordinatedFinancing` record (协调融资)."""
+
+    __slots__ = ()
+    field = "coordinated_financing_id"
+
+
+class GuaranteeLinkId(EntityId):
+    """Id of a :class:`~jinjiecu.domain.guarantees.GuaranteeLink` (担保关系)."""
+
+    __slots__ = ()
+    field = "guarantee_link_id"

@@ -27,7 +27,7 @@ import datetime as dt
 import math
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 from hypothesis import strategies as st
@@ -71,17 +71,46 @@ from jinjiecu.domain.events import (
     Suspend,
     Withdraw,
 )
+from jinjiecu.domain.finance import (
+    Asset,
+    AssetDisposal,
+    AssetKind,
+    BridgeFund,
+    CommitteeMeeting,
+    CommitteeOutcome,
+    CoordinatedFinancing,
+    CreditorCommittee,
+    Criterion,
+    DebtResolution,
+    DebtResolutionMethod,
+    DisposalMethod,
+    FinancingSource,
+    Loan,
+    LoanRenewal,
+    RiskClass,
+    Whitelist,
+    total,
+)
+from jinjiecu.domain.guarantees import GuaranteeLink, GuaranteeNetwork
 from jinjiecu.domain.ids import (
+    AssetDisposalId,
+    BridgeFundId,
     CampaignId,
+    CoordinatedFinancingId,
+    CreditorCommitteeId,
+    DebtResolutionId,
     DepartmentId,
     EnterpriseId,
     EntityId,
+    GuaranteeLinkId,
     LeaderId,
+    LoanRenewalId,
     OfficeId,
     ProblemId,
     ProjectId,
     RegionId,
     VisitId,
+    WhitelistId,
     WorkGroupId,
 )
 from jinjiecu.domain.money import AMOUNT_LIMIT, Money, MoneyUnit
@@ -107,21 +136,33 @@ from jinjiecu.domain.taxonomy import DEFAULT_TAXONOMY, Taxonomy
 from jinjiecu.domain.visit import Visit, VisitKind
 from jinjiecu.domain.workflow import Event, ProblemState, events_from, target_of
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 __all__ = [
     "actors",
+    "asset_disposals",
     "aware_datetimes",
+    "bridge_funds",
     "campaign_offices",
     "campaign_targets",
     "campaigns",
+    "coordinated_financings",
     "covered_dates",
     "credit_codes",
+    "creditor_committees",
+    "debt_resolutions",
     "departments",
     "division_codes",
     "enterprises",
     "event_data",
     "free_texts",
+    "guarantee_links",
+    "guarantee_networks",
     "ids",
     "leaders",
+    "loan_renewals",
+    "loans",
     "money",
     "money_texts",
     "names",
@@ -130,6 +171,7 @@ __all__ = [
     "regions",
     "register_details",
     "visits",
+    "whitelists",
     "work_groups",
     "working_dates",
 ]
@@ -1021,3 +1063,654 @@ def problems(
         rules=rules,
         details=details,
     )
+
+
+# ---- finance records and guarantee networks (jinjiecu.domain.finance, .guarantees) ----
+
+_FIRST_DAY = dt.date(2019, 1, 1)
+_LAST_DAY = dt.date(2020, 12, 31)
+_LARGEST_AMOUNT = 10**9  # 10亿元: larger than any one guarantee an office meets
+_BANKS = ("中国银行", "中国工商银行", "中国农业银行", "中国建设银行", "德州银行", "武城农商银行")
+_LENDERS = st.just("") | st.sampled_from(_BANKS)
+_CONTRACTS = st.just("") | st.integers(min_value=1, max_value=999).map("担保合同第{:03d}号".format)
+
+
+def _enterprise_pool(count: int) -> tuple[EnterpriseId, ...]:
+    return tuple(EnterpriseId(f"e-{n}") for n in range(1, count + 1))
+
+
+@attrs.frozen
+class _LinkParts:
+    """The strategies a link is drawn from, built once per pool rather than per link."""
+
+    enterprise_ids: tuple[EnterpriseId, ...]
+    # (guarantor index, step to the borrower): never the guarantor itself
+    pairs: st.SearchStrategy[tuple[int, int]]
+    days: st.SearchStrategy[dt.date]
+    ends: st.SearchStrategy[dt.date | None]
+    amounts: st.SearchStrategy[Money]
+
+
+def _link_parts(
+    enterprise_ids: tuple[EnterpriseId, ...],
+    first_day: dt.date,
+    last_day: dt.date,
+    max_amount: int | Decimal,
+) -> _LinkParts:
+    if first_day > last_day:
+        msg = f"first_day {first_day} is after last_day {last_day}"
+        raise InvalidArgument(msg)
+    count = len(enterprise_ids)
+    days = st.dates(min_value=first_day, max_value=last_day)
+    return _LinkParts(
+        enterprise_ids=enterprise_ids,
+        pairs=st.tuples(st.integers(0, count - 1), st.integers(1, count - 1)),
+        days=days,
+        ends=st.none() | days,
+        amounts=money(min_value=0, max_value=max_amount, allow_approximate=False),
+    )
+
+
+@st.composite
+def _links(
+    draw: st.DrawFn, link_ids: st.SearchStrategy[GuaranteeLinkId], parts: _LinkParts
+) -> GuaranteeLink:
+    guarantor, step = draw(parts.pairs)
+    start, end = draw(parts.days), draw(parts.ends)
+    if end is not None and end < start:
+        start, end = end, start
+    pool = parts.enterprise_ids
+    return GuaranteeLink(
+        id=draw(link_ids),
+        guarantor_id=pool[guarantor],
+        borrower_id=pool[(guarantor + step) % len(pool)],
+        amount=draw(parts.amounts),
+        start=start,
+        end=end,
+        lender=draw(_LENDERS),
+        contract=draw(_CONTRACTS),
+    )
+
+
+def guarantee_links(
+    enterprise_ids: Sequence[EnterpriseId] | None = None,
+    *,
+    link_ids: st.SearchStrategy[GuaranteeLinkId] | None = None,
+    first_day: dt.date = _FIRST_DAY,
+    last_day: dt.date = _LAST_DAY,
+    max_amount: int | Decimal = _LARGEST_AMOUNT,
+) -> st.SearchStrategy[GuaranteeLink]:
+    """Valid guarantee links between two different enterprises of ``enterprise_ids``.
+
+    ``enterprise_ids`` defaults to ``e-1`` to ``e-6`` and needs two distinct
+    ids at least. Ids come from ``link_ids`` (default ``g-1`` ...
+    ``g-999999``). Links run from ``first_day`` to ``last_day`` at the latest;
+    some have no end. Amounts are exact, from 0 to ``max_amount`` yuan.
+    """
+    pool = _enterprise_pool(6) if enterprise_ids is None else tuple(dict.fromkeys(enterprise_ids))
+    if len(pool) < 2:  # a guarantor and a borrower
+        msg = f"enterprise_ids needs two distinct enterprises at least, not {enterprise_ids!r}"
+        raise InvalidArgument(msg)
+    return _links(
+        ids(GuaranteeLinkId, "g") if link_ids is None else link_ids,
+        _link_parts(pool, first_day, last_day, max_amount),
+    )
+
+
+@st.composite
+def _networks(
+    draw: st.DrawFn, parts_by_size: dict[int, _LinkParts], max_links: int
+) -> GuaranteeNetwork:
+    parts = parts_by_size[draw(st.sampled_from(sorted(parts_by_size)))]
+    # Ids are given by position afterwards, so they shrink with the list.
+    drawn = draw(st.lists(_links(st.just(GuaranteeLinkId("g-0")), parts), max_size=max_links))
+    return GuaranteeNetwork(
+        attrs.evolve(link, id=GuaranteeLinkId(f"g-{n}")) for n, link in enumerate(drawn, start=1)
+    )
+
+
+def guarantee_networks(
+    max_enterprises: int = 6,
+    max_links: int = 12,
+    *,
+    first_day: dt.date = _FIRST_DAY,
+    last_day: dt.date = _LAST_DAY,
+    max_amount: int | Decimal = _LARGEST_AMOUNT,
+) -> st.SearchStrategy[GuaranteeNetwork]:
+    """Small guarantee networks: up to ``max_links`` links among ``max_enterprises`` enterprises.
+
+    Enterprises are ``e-1``, ``e-2`` ... (two at least); links are ``g-1``,
+    ``g-2`` ... in the order drawn. The same guarantor and borrower may be
+    joined by several links (parallel loans), so mutual pairs, cycles and
+    chains all turn up. Networks shrink towards fewer links, fewer
+    enterprises and lower ids. Dates and amounts are as for
+    :func:`guarantee_links`.
+    """
+    if max_enterprises < 2:  # a guarantor and a borrower
+        msg = f"max_enterprises must be at least 2, not {max_enterprises!r}"
+        raise InvalidArgument(msg)
+    if max_links < 0:
+        msg = f"max_links must not be negative, not {max_links!r}"
+        raise InvalidArgument(msg)
+    parts_by_size = {
+        size: _link_parts(_enterprise_pool(size), first_day, last_day, max_amount)
+        for size in range(2, max_enterprises + 1)
+    }
+    return _networks(parts_by_size, max_links)
+
+
+# ==================================================================== finance records
+
+_FIRST_RECORD_DAY = dt.date(2019, 1, 1)
+_LAST_RECORD_DAY = dt.date(2026, 12, 31)
+_RECORD_DAYS = st.dates(min_value=_FIRST_RECORD_DAY, max_value=_LAST_RECORD_DAY)
+_ONE_FEN = Decimal("0.01")
+
+# Strategies are built once, here or in the public functions, never per draw.
+# Readable values come first, so examples shrink to them; arbitrary valid names after.
+_CREDITORS = st.sampled_from(_BANKS) | names()
+_LINKED_PROBLEM_IDS = st.lists(ids(ProblemId), max_size=3, unique=True).map(tuple)
+_FINANCE_NOTES = free_texts(60)
+_ASSET_NAMES = st.sampled_from(("1号车间", "2号车间", "冷库", "老厂区土地", "生产线设备")) | names()
+_BUYERS = st.just("") | st.sampled_from(("本地实业公司", "本地纺织公司")) | names()
+_BRANCHES = st.just("") | st.sampled_from(("武城支行", "禹城支行", "德城支行")) | names()
+_OPERATORS = st.sampled_from(("县级财金公司", "地方金融监督管理局")) | names()
+_FUND_NAMES = st.sampled_from(("三航计划过桥资金", "应急转贷资金")) | names()
+_WHITELIST_NAMES = st.sampled_from(("禹城市优质小微企业名单库", "优质小微企业名单库")) | names()
+_SOURCES = {
+    FinancingSource.BANK_LOAN: st.sampled_from(_BANKS) | names(),
+    FinancingSource.PLATFORM: st.sampled_from(("市级投融资平台", "县级投融资平台")) | names(),
+    FinancingSource.PRIVATE_ENTERPRISE: st.just("本地民营企业") | names(),
+    FinancingSource.GOVERNMENT_FUND: st.just("县级应急周转资金") | names(),
+    FinancingSource.OTHER: st.just("其他来源") | names(),
+}
+_CRITERIA = (
+    Criterion(code="tax-a", description="纳税信用A级"),
+    Criterion(code="no-default", description="近两年无不良信用记录"),
+    Criterion(code="growth", description="营业收入稳定增长"),
+    Criterion(code="jobs", description="稳定就业"),
+)
+_REMOVAL_REASONS = ("不再符合入库条件", "出现逾期贷款", "企业申请退出")
+_ADD_REASONS = ("", "定期筛选入库", "县市区推荐")
+
+# Amounts from 0元 (a lower bound now and then), and exact ones from 1元.
+_AMOUNTS = money(min_value=0, max_value=_LARGEST_AMOUNT)
+_PRINCIPALS = money(min_value=1, max_value=_LARGEST_AMOUNT, allow_approximate=False)
+
+
+def _enterprise_choices(
+    enterprise_ids: Sequence[EnterpriseId] | None, *, default: int = 6
+) -> tuple[EnterpriseId, ...]:
+    """The enterprises records are drawn for: ``e-1`` ... by default, else those given."""
+    pool = (
+        _enterprise_pool(default)
+        if enterprise_ids is None
+        else tuple(dict.fromkeys(enterprise_ids))
+    )
+    if not pool:
+        msg = f"enterprise_ids needs one enterprise at least, not {enterprise_ids!r}"
+        raise InvalidArgument(msg)
+    return pool
+
+
+def _bank_choices(banks: Sequence[str] | None) -> tuple[str, ...]:
+    chosen = _BANKS if banks is None else tuple(dict.fromkeys(banks))
+    if not chosen:
+        msg = f"banks needs one bank at least, not {banks!r}"
+        raise InvalidArgument(msg)
+    return chosen
+
+
+def _not_negative(name: str, value: int) -> None:
+    if value < 0:
+        msg = f"{name} must not be negative, not {value!r}"
+        raise InvalidArgument(msg)
+
+
+_PERCENTS = st.integers(min_value=0, max_value=100)
+
+
+def _share(amount: Decimal, percent: int) -> Decimal:
+    """``percent`` percent of ``amount``, rounded down to the fen (never more than ``amount``)."""
+    numerator, denominator = amount.as_integer_ratio()  # exact in any decimal context
+    return Decimal(numerator * percent // denominator).scaleb(-2)
+
+
+def _later(day: dt.date, days: int) -> dt.date:
+    """``days`` after ``day``, but never after the last record day."""
+    return min(day + dt.timedelta(days=days), _LAST_RECORD_DAY)
+
+
+# -------------------------------------------------------------------- debt resolution
+
+_DEBT_IDS = ids(DebtResolutionId, "debt")
+
+
+@st.composite
+def _debt_resolutions(
+    draw: st.DrawFn, enterprises: st.SearchStrategy[EnterpriseId]
+) -> DebtResolution:
+    before = draw(_AMOUNTS)
+    after = Money(amount=_share(before.amount, draw(_PERCENTS)))  # shrinks to 0: all resolved
+    return DebtResolution(
+        id=draw(_DEBT_IDS),
+        enterprise_id=draw(enterprises),
+        creditors=draw(st.lists(_CREDITORS, min_size=1, max_size=3, unique=True)),
+        debt_before=before,
+        debt_after=after,
+        method=draw(st.sampled_from(DebtResolutionMethod)),
+        resolved_on=draw(_RECORD_DAYS),
+        problem_ids=draw(_LINKED_PROBLEM_IDS),
+        note=draw(_FINANCE_NOTES),
+    )
+
+
+def debt_resolutions(
+    enterprise_ids: Sequence[EnterpriseId] | None = None,
+) -> st.SearchStrategy[DebtResolution]:
+    """Debt resolutions (债务化解) for one of ``enterprise_ids`` (default ``e-1`` to ``e-6``).
+
+    ``debt_before`` is sometimes a lower bound ("8000多万元"); ``debt_after`` is
+    exact and never more than it, down to 0元 (the whole debt resolved) and up
+    to all of it (nothing resolved).
+    """
+    return _debt_resolutions(st.sampled_from(_enterprise_choices(enterprise_ids)))
+
+
+# -------------------------------------------------------------------- asset disposal
+
+_DISPOSAL_IDS = ids(AssetDisposalId, "disposal")
+_ASSETS = st.lists(
+    st.builds(
+        Asset, kind=st.sampled_from(AssetKind), description=_ASSET_NAMES, book_value=_AMOUNTS
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@st.composite
+def _asset_disposals(
+    draw: st.DrawFn, buyers: dict[EnterpriseId, st.SearchStrategy[EnterpriseId | None]]
+) -> AssetDisposal:
+    seller = draw(st.sampled_from(tuple(buyers)))
+    return AssetDisposal(
+        id=draw(_DISPOSAL_IDS),
+        enterprise_id=seller,
+        assets=draw(_ASSETS),
+        method=draw(st.sampled_from(DisposalMethod)),
+        disposed_on=draw(_RECORD_DAYS),
+        disposal_value=draw(st.none() | _AMOUNTS),
+        buyer=draw(_BUYERS),
+        buyer_id=draw(buyers[seller]),
+        problem_ids=draw(_LINKED_PROBLEM_IDS),
+        note=draw(_FINANCE_NOTES),
+    )
+
+
+def asset_disposals(
+    enterprise_ids: Sequence[EnterpriseId] | None = None,
+) -> st.SearchStrategy[AssetDisposal]:
+    """Disposals of one to four idle assets (盘活 / 处置闲置资产) of one of ``enterprise_ids``.
+
+    Book values may be lower bounds; the sale price (``disposal_value``) is
+    ``None`` for assets revitalised without a sale. A buyer enterprise, when
+    there is one, is another of ``enterprise_ids`` (default ``e-1`` to ``e-6``).
+    """
+    pool = _enterprise_choices(enterprise_ids)
+    buyers: dict[EnterpriseId, st.SearchStrategy[EnterpriseId | None]] = {}
+    for seller in pool:
+        others = [enterprise for enterprise in pool if enterprise != seller]
+        buyers[seller] = st.none() | st.sampled_from(others) if others else st.none()
+    return _asset_disposals(buyers)
+
+
+# -------------------------------------------------------------------- creditor committee
+
+_COMMITTEE_IDS = ids(CreditorCommitteeId, "committee")
+_MEETING_GAPS = st.integers(min_value=0, max_value=90)  # days between two meetings
+
+
+@st.composite
+def _creditor_committees(
+    draw: st.DrawFn, enterprises: st.SearchStrategy[EnterpriseId], max_meetings: int
+) -> CreditorCommittee:
+    established = draw(_RECORD_DAYS)
+    meetings: list[CommitteeMeeting] = []
+    day = established
+    for gap in draw(st.lists(_MEETING_GAPS, max_size=max_meetings)):
+        day = _later(day, gap)
+        outcome = draw(st.sampled_from(CommitteeOutcome))
+        meetings.append(
+            CommitteeMeeting(held_on=day, outcome=outcome, summary=draw(_FINANCE_NOTES))
+        )
+    return CreditorCommittee(
+        id=draw(_COMMITTEE_IDS),
+        enterprise_id=draw(enterprises),
+        members=draw(st.lists(_CREDITORS, min_size=1, max_size=4, unique=True)),
+        established_on=established,
+        meetings=meetings,
+        problem_ids=draw(_LINKED_PROBLEM_IDS),
+        note=draw(_FINANCE_NOTES),
+    )
+
+
+def creditor_committees(
+    max_meetings: int = 6, *, enterprise_ids: Sequence[EnterpriseId] | None = None
+) -> st.SearchStrategy[CreditorCommittee]:
+    """Creditor committees (债委会) of one to four banks with up to ``max_meetings`` meetings.
+
+    Meetings are in date order, 0 to 90 days apart, the first on or after the
+    day the committee was set up (several may fall on one day). The
+    enterprise is one of ``enterprise_ids`` (default ``e-1`` to ``e-6``).
+    """
+    _not_negative("max_meetings", max_meetings)
+    enterprises = st.sampled_from(_enterprise_choices(enterprise_ids))
+    return _creditor_committees(enterprises, max_meetings)
+
+
+# -------------------------------------------------------------------- loans and renewals
+
+_RENEWAL_IDS = ids(LoanRenewalId, "renewal")
+_LOAN_TERMS = st.integers(min_value=1, max_value=3 * 366)  # days from start to maturity
+_RENEWAL_LEADS = st.integers(min_value=0, max_value=90)  # days from renewal to maturity
+_CONTRACT_NUMBERS = st.integers(min_value=1, max_value=9999).map("借字第{:04d}号".format)
+# Annual rates in whole hundredths of a percent, 0.00 to 36.00.
+_RATES = st.integers(min_value=0, max_value=3600).map(lambda n: Decimal(n).scaleb(-2))
+
+
+@st.composite
+def _loans(draw: st.DrawFn) -> Loan:
+    maturity = draw(_RECORD_DAYS)
+    start: dt.date | None = None
+    if draw(st.booleans()):
+        start = max(maturity - dt.timedelta(days=draw(_LOAN_TERMS)), _FIRST_RECORD_DAY)
+        if start == maturity:  # matures on the first record day: no room for a start
+            start = None
+    return Loan(
+        contract=draw(_CONTRACT_NUMBERS),
+        amount=draw(_PRINCIPALS),
+        maturity=maturity,
+        start=start,
+    )
+
+
+def loans() -> st.SearchStrategy[Loan]:
+    """Loan contracts (``借字第0001号`` ...) with an exact principal of at least 1元.
+
+    Some have a start date, up to about three years before the maturity.
+    """
+    return _loans()
+
+
+@st.composite
+def _loan_renewals(
+    draw: st.DrawFn,
+    enterprises: st.SearchStrategy[EnterpriseId],
+    banks: st.SearchStrategy[str],
+) -> LoanRenewal:
+    original = draw(_loans())
+    earliest = max(_FIRST_RECORD_DAY, original.start or _FIRST_RECORD_DAY)
+    # On the maturity day at the latest, not before the loan started; shrinks to the maturity day.
+    renewed_on = max(original.maturity - dt.timedelta(days=draw(_RENEWAL_LEADS)), earliest)
+    return LoanRenewal(
+        id=draw(_RENEWAL_IDS),
+        borrower_id=draw(enterprises),
+        bank=draw(banks),
+        original=original,
+        renewed_on=renewed_on,
+        new_amount=draw(_PRINCIPALS),
+        term_months=draw(st.integers(min_value=1, max_value=120)),
+        annual_rate_percent=draw(_RATES),
+        branch=draw(_BRANCHES),
+        guarantee_resigned=draw(st.booleans()),
+        risk_before=draw(st.sampled_from(RiskClass)),
+        risk_after=draw(st.sampled_from(RiskClass)),
+        problem_ids=draw(_LINKED_PROBLEM_IDS),
+        note=draw(_FINANCE_NOTES),
+    )
+
+
+def loan_renewals(
+    banks: Sequence[str] | None = None, *, enterprise_ids: Sequence[EnterpriseId] | None = None
+) -> st.SearchStrategy[LoanRenewal]:
+    """Renewals without principal repayment (无还本续贷) by one of ``banks``.
+
+    ``banks`` defaults to six banks of Dezhou; the borrower is one of
+    ``enterprise_ids`` (default ``e-1`` to ``e-6``). Each renewal is signed
+    on the original loan's maturity day or up to 90 days before it (not before
+    the loan started), with an exact new amount, a term of 1 to 120 months and
+    an annual rate from 0.00 to 36.00 percent.
+    """
+    return _loan_renewals(
+        st.sampled_from(_enterprise_choices(enterprise_ids)),
+        st.sampled_from(_bank_choices(banks)),
+    )
+
+
+# -------------------------------------------------------------------- whitelist
+
+_WHITELIST_IDS = ids(WhitelistId, "whitelist")
+_ADD, _REMOVE, _PUSH = "add", "remove", "push"
+
+
+@attrs.frozen
+class _WhitelistStep:
+    """One drawn change: which action, how many days later, and the choices it needs."""
+
+    action: str
+    gap: int
+    pick: int
+    criteria: tuple[int, ...]
+    reason: int
+    banks: tuple[str, ...]
+    chosen: tuple[int, ...] | None  # members pushed (None: every member)
+
+
+def _whitelist_steps(pool_size: int, banks: tuple[str, ...]) -> st.SearchStrategy[_WhitelistStep]:
+    indexes = st.integers(min_value=0, max_value=pool_size - 1)
+    return st.builds(
+        _WhitelistStep,
+        action=st.sampled_from((_ADD, _REMOVE, _PUSH)),
+        gap=st.integers(min_value=0, max_value=45),
+        pick=indexes,
+        criteria=st.lists(
+            st.integers(min_value=0, max_value=len(_CRITERIA) - 1),
+            min_size=1,
+            max_size=len(_CRITERIA),
+            unique=True,
+        ).map(tuple),
+        reason=st.integers(min_value=0, max_value=len(_REMOVAL_REASONS) - 1),
+        banks=st.lists(st.sampled_from(banks), min_size=1, max_size=3, unique=True).map(tuple),
+        chosen=st.none()
+        | st.lists(indexes, min_size=1, max_size=pool_size, unique=True).map(tuple),
+    )
+
+
+def _apply_step(
+    whitelist: Whitelist, step: _WhitelistStep, day: dt.date, pool: tuple[EnterpriseId, ...]
+) -> Whitelist:
+    members = whitelist.members(day)
+    outside = [enterprise for enterprise in pool if enterprise not in members]
+    action = step.action
+    # A step that cannot apply (nobody left to add, nobody to remove or push) adds or removes.
+    if action == _ADD and not outside:
+        action = _REMOVE
+    elif action in (_REMOVE, _PUSH) and not members:
+        action = _ADD
+    if action == _ADD:
+        codes = [criterion.code for criterion in whitelist.criteria]
+        met = dict.fromkeys(codes[index % len(codes)] for index in step.criteria)
+        return whitelist.add(
+            outside[step.pick % len(outside)],
+            on=day,
+            criteria_met=list(met),
+            reason=_ADD_REASONS[step.reason % len(_ADD_REASONS)],
+        )
+    if action == _REMOVE:
+        reason = _REMOVAL_REASONS[step.reason]
+        return whitelist.remove(members[step.pick % len(members)], on=day, reason=reason)
+    chosen = (
+        None
+        if step.chosen is None
+        else sorted({members[index % len(members)] for index in step.chosen})
+    )
+    return whitelist.push(on=day, banks=step.banks, enterprise_ids=chosen)
+
+
+@st.composite
+def _whitelists(
+    draw: st.DrawFn,
+    pool: tuple[EnterpriseId, ...],
+    steps: st.SearchStrategy[list[_WhitelistStep]],
+) -> Whitelist:
+    whitelist = Whitelist(
+        id=draw(_WHITELIST_IDS),
+        name=draw(_WHITELIST_NAMES),
+        region_id=draw(ids(RegionId)),
+        criteria=draw(
+            st.lists(st.sampled_from(_CRITERIA), min_size=1, max_size=len(_CRITERIA), unique=True)
+        ),
+        operator_id=draw(st.none() | ids(DepartmentId)),
+    )
+    day = draw(_RECORD_DAYS)
+    pushed = False
+    for step in draw(steps):
+        # A push carries the members at the end of its day: nothing may change later that day.
+        gap = max(step.gap, 1) if pushed else step.gap
+        if (_LAST_RECORD_DAY - day).days < gap:
+            break
+        day += dt.timedelta(days=gap)
+        whitelist = _apply_step(whitelist, step, day, pool)
+        pushed = bool(whitelist.pushes) and whitelist.pushes[-1].on == day
+    return whitelist
+
+
+def whitelists(
+    max_events: int = 12,
+    *,
+    enterprise_ids: Sequence[EnterpriseId] | None = None,
+    banks: Sequence[str] | None = None,
+) -> st.SearchStrategy[Whitelist]:
+    """Whitelists (优质小微企业名单库) with a consistent history of up to ``max_events`` steps.
+
+    Each step adds an enterprise of ``enterprise_ids`` (default ``e-1`` to
+    ``e-8``) that is not listed, removes a listed one, or pushes members to
+    some of ``banks`` (default six banks of Dezhou), always through
+    :meth:`~jinjiecu.domain.finance.Whitelist.add`,
+    :meth:`~jinjiecu.domain.finance.Whitelist.remove` and
+    :meth:`~jinjiecu.domain.finance.Whitelist.push`. Steps are 0 to 45 days
+    apart, so several may fall on one day (an enterprise added and removed
+    the same day, say), except that nothing follows a push on its own day.
+    Additions meet one or more of the list's criteria.
+    """
+    _not_negative("max_events", max_events)
+    pool = _enterprise_choices(enterprise_ids, default=8)
+    steps = st.lists(_whitelist_steps(len(pool), _bank_choices(banks)), max_size=max_events)
+    return _whitelists(pool, steps)
+
+
+# -------------------------------------------------------------------- bridge fund
+
+_FUND_IDS = ids(BridgeFundId, "fund")
+_DRAW_GAPS = st.integers(min_value=0, max_value=30)  # days between two draws
+# Daily fee rates in steps of 0.00001 (十万分之一), from 0 to 0.01.
+_DAILY_RATES = st.integers(min_value=0, max_value=1000).map(lambda n: Decimal(f"0.{n:05d}"))
+_REFERENCES = st.just("") | st.integers(min_value=1, max_value=999).map("过桥第{:03d}号".format)
+_SHARES = st.integers(min_value=1, max_value=100)  # percent of the free balance a draw takes
+
+
+@st.composite
+def _bridge_funds(
+    draw: st.DrawFn,
+    enterprises: st.SearchStrategy[EnterpriseId],
+    gaps: st.SearchStrategy[list[int]],
+) -> BridgeFund:
+    fund = BridgeFund(
+        id=draw(_FUND_IDS),
+        name=draw(_FUND_NAMES),
+        operator=draw(_OPERATORS),
+        pool_size=draw(_PRINCIPALS),
+        max_days=draw(st.integers(min_value=1, max_value=90)),
+        daily_fee_rate=draw(_DAILY_RATES),
+    )
+    day = draw(_RECORD_DAYS)
+    for gap in draw(gaps):
+        if (_LAST_RECORD_DAY - day).days < gap:
+            break
+        day += dt.timedelta(days=gap)
+        # Repay some of what is out first: repaid money frees the pool that very day.
+        for index, earlier in enumerate(fund.draws):
+            if earlier.repaid_on is None and draw(st.booleans()):
+                fund = fund.repay(index, on=day)
+        # Draws made and repaid today still took room today: leave it, whichever way
+        # the fund counts them.
+        room = fund.free_balance(day) - total(
+            d.amount for d in fund.draws if d.drawn_on == day and d.repaid_on == day
+        )
+        # A share of the room, to the fen; shrinks to 1 percent, 100 takes all.
+        amount = Money(amount=_share(room.amount, draw(_SHARES)))
+        if amount.amount < _ONE_FEN:
+            continue
+        fund = fund.draw(
+            draw(enterprises),
+            amount,
+            on=day,
+            reference=draw(_REFERENCES),
+            problem_ids=draw(_LINKED_PROBLEM_IDS),
+        )
+    return fund
+
+
+def bridge_funds(
+    max_draws: int = 8, *, enterprise_ids: Sequence[EnterpriseId] | None = None
+) -> st.SearchStrategy[BridgeFund]:
+    """Bridge-fund programmes (过桥资金) with up to ``max_draws`` draws within the pool.
+
+    Draws are made through :meth:`~jinjiecu.domain.finance.BridgeFund.draw`, 0
+    to 30 days apart, by enterprises of ``enterprise_ids`` (default ``e-1`` to
+    ``e-6``); each takes 1 to 100 percent of the free balance that day. Before
+    each draw some outstanding draws are repaid through
+    :meth:`~jinjiecu.domain.finance.BridgeFund.repay`, so some draws are
+    repaid in time, some late (after ``max_days``, 1 to 90), and some never
+    (overdue once ``max_days`` have passed). Daily fee rates run from 0 to
+    0.01 in steps of 0.00001.
+    """
+    _not_negative("max_draws", max_draws)
+    enterprises = st.sampled_from(_enterprise_choices(enterprise_ids))
+    return _bridge_funds(enterprises, st.lists(_DRAW_GAPS, max_size=max_draws))
+
+
+# -------------------------------------------------------------------- coordinated financing
+
+_FINANCING_IDS = ids(CoordinatedFinancingId, "financing")
+
+
+@st.composite
+def _coordinated_financings(
+    draw: st.DrawFn, enterprises: st.SearchStrategy[EnterpriseId]
+) -> CoordinatedFinancing:
+    kind = draw(st.sampled_from(FinancingSource))
+    return CoordinatedFinancing(
+        id=draw(_FINANCING_IDS),
+        enterprise_id=draw(enterprises),
+        source_kind=kind,
+        source_name=draw(_SOURCES[kind]),
+        amount=draw(_AMOUNTS),
+        arranged_on=draw(_RECORD_DAYS),
+        coordinated_by=draw(st.none() | ids(DepartmentId)),
+        problem_ids=draw(_LINKED_PROBLEM_IDS),
+        note=draw(_FINANCE_NOTES),
+    )
+
+
+def coordinated_financings(
+    enterprise_ids: Sequence[EnterpriseId] | None = None,
+) -> st.SearchStrategy[CoordinatedFinancing]:
+    """Money arranged for one of ``enterprise_ids`` (协调融资), from any kind of source.
+
+    Amounts are sometimes lower bounds ("3000余万元"); sources are named
+    after their kind (a bank for a coordinated bank loan, a platform, a
+    private firm) or arbitrarily. The default enterprises are ``e-1`` to ``e-6``.
+    """
+    return _coordinated_financings(st.sampled_from(_enterprise_choices(enterprise_ids)))
