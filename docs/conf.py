@@ -55,6 +55,7 @@ nitpick_ignore_regex = [
     ),
     (r"py:.*", r"(T|IdT|Validator|_\w+|jinjiecu\.\w+(\.\w+)*\.(T|IdT|_E|K|R))"),
     (r"py:.*", r"dt\.\w+"),  # the library's own alias for datetime in annotations
+    (r"py:.*", r"st\.\w+"),  # hypothesis.strategies, as the testing kit imports it
     (
         r"py:class",
         r"(str|int|bool|object|type|tuple|list|dict|frozenset|set|range|bytes|float|Exception|ValueError)",

@@ -519,7 +519,7 @@ def _place(graph: _Graph, rows: list[list[_Key]]) -> tuple[float, float]:
 
     offsets: list[list[float]] = []
     for row in rows:
-        offset = [0.0]
+        offset = [0.0] if row else []  # a table may leave a row empty
         for left, right in itertools.pairwise(row):
             offset.append(offset[-1] + separation(left, right))
         offsets.append(offset)
