@@ -47,13 +47,13 @@ napoleon_use_ivar = True  # attrs fields are documented once, by autodoc
 # third-party types are listed here instead of being linked.
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:.*", r"(datetime|decimal|enum|typing|collections|zoneinfo|pathlib|collections\.abc)\..*"),
+    (r"py:.*", r"(datetime|decimal|enum|typing|collections|zoneinfo|pathlib|collections\.abc|abc|os|contextlib)\..*"),
     (r"py:.*", r"(attrs|attr|cattrs|hypothesis|psycopg|psycopg_pool|sqlite3|openpyxl)\..*"),
     (
         r"py:.*",
         r"(Decimal|date|datetime|Self|Enum|Iterable|Iterator|Sequence|Mapping|Callable|Any|TypeVar|SearchStrategy|DrawFn|Converter|ZoneInfo|Path|Attribute)",
     ),
-    (r"py:.*", r"(T|IdT|Validator|_\w+|jinjiecu\.\w+(\.\w+)*\.(T|IdT|_E|K|R))"),
+    (r"py:.*", r"(T|IdT|Validator|_\w+|jinjiecu\.\w+(\.\w+)*\.(T|IdT|_E|K|R|I))"),
     (r"py:.*", r"dt\.\w+"),  # the library's own alias for datetime in annotations
     (r"py:.*", r"st\.\w+"),  # hypothesis.strategies, as the testing kit imports it
     (
@@ -86,6 +86,10 @@ _DOCTEST_MODULES = [
     "jinjiecu.domain.validation",
     "jinjiecu.serialization",
     "jinjiecu.reports.workflow_diagram",
+    "jinjiecu.storage",
+    "jinjiecu.storage.base",
+    "jinjiecu.storage.memory",
+    "jinjiecu.storage.sqlite",
 ]
 doctest_global_setup = (
     "import datetime as dt\nfrom decimal import Decimal\n\nimport attrs\n"

@@ -1,6 +1,8 @@
-"""Model the 2019 Dezhou drive (德州市进企业、解难题、促发展集中行动) and print what it holds.
+"""Model the 2019 Dezhou drive (德州市进企业、解难题、促发展集中行动), store it and print it.
 
-Run it with ``python examples/dezhou_campaign.py``.
+Run it with ``python examples/dezhou_campaign.py``. It writes to the default
+store (``jinjiecu.db`` in the working directory, or ``JINJIECU_STORE``) and
+can be run again: what is already stored is left as it is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from jinjiecu.domain.ids import CampaignId, DepartmentId, OfficeId
 from jinjiecu.domain.money import Money
 from jinjiecu.domain.org import CampaignOffice, Department, OrgLevel, regions_from_divisions
 from jinjiecu.serialization import structure, unstructure
+from jinjiecu.storage import open_store
 
 
 def main() -> None:
@@ -44,6 +47,16 @@ def main() -> None:
         ),
     )
     assert structure(unstructure(drive), Campaign) == drive
+    with open_store() as store:
+        if drive.id not in store.campaigns:
+            with store.transaction() as tx:
+                tx.regions.add_many(regions)
+                tx.departments.add(bureau)
+                tx.offices.add(office)
+                tx.campaigns.add(drive)
+        stored = store.campaigns.get(drive.id)
+        region_count = store.regions.count()
+        where = store.url
     assert drive.end is not None
     working_days = china_calendar().working_days_between(
         drive.start - dt.timedelta(days=1), drive.end
@@ -63,7 +76,8 @@ def main() -> None:
     print(f"  县市区及开发区 {len(counties)} 个: {'、'.join(counties)}")
     renewals = Money.parse("19.77亿元")
     print(f"  例: 禹城无还本续贷 {renewals.format()} = {renewals.amount:,} 元")
-    print(f"Campaign {drive.id}: {drive.days} days ({working_days} working days).")
+    print(f"Campaign {stored.id}: {stored.days} days ({working_days} working days).")
+    print(f"Stored in {where}: {region_count} regions, the office and the drive.")
 
 
 if __name__ == "__main__":

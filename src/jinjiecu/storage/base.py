@@ -1,0 +1,803 @@
+"""The store contract: typed collections, units of work, optimistic concurrency.
+
+Every adapter (memory, SQLite, PostgreSQL, or your own) implements one small
+class, :class:`Session`: the primitive reads and writes of one transaction.
+Everything a caller touches is built on it here, once, so adapters cannot
+differ in behaviour:
+
+- :class:`Store`: ``with store.transaction() as tx:`` commits when the block
+  ends normally and rolls back on any exception. Outside a transaction, every
+  call on ``store.<collection>`` runs in a transaction of its own.
+- :class:`Records`: ``add``, ``add_many`` (all or nothing), ``get``,
+  ``get_versioned``, ``update`` (optimistic: a stale ``expected_version``
+  raises :class:`~jinjiecu.errors.ConflictError` and writes nothing),
+  ``list`` and ``count`` with a :class:`Query` and pagination.
+- :class:`ProblemRecords`: problems with their transitions, which are only
+  ever appended: ``save(problem, expected_version=...)`` appends the new ones;
+  an ``idempotency_key`` makes a retried save record nothing twice.
+
+A missing id raises :class:`~jinjiecu.errors.NotFoundError` naming the kind and
+the id; a duplicate id raises :class:`~jinjiecu.errors.DuplicateError`. Driver
+errors never escape: adapters map them to
+:class:`~jinjiecu.errors.StorageError` subclasses.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Generic, Self, TypeVar
+
+import attrs
+
+from jinjiecu.domain.campaign import Campaign
+from jinjiecu.domain.clock import local_date
+from jinjiecu.domain.enterprise import Enterprise, Project
+from jinjiecu.domain.events import EventData, HandlingLevel, Scope
+from jinjiecu.domain.finance import (
+    AssetDisposal,
+    BridgeFund,
+    CoordinatedFinancing,
+    CreditorCommittee,
+    DebtResolution,
+    LoanRenewal,
+    Whitelist,
+)
+from jinjiecu.domain.guarantees import GuaranteeLink
+from jinjiecu.domain.ids import (
+    AssetDisposalId,
+    BridgeFundId,
+    CampaignId,
+    CoordinatedFinancingId,
+    CreditorCommitteeId,
+    DebtResolutionId,
+    DepartmentId,
+    EnterpriseId,
+    EntityId,
+    GuaranteeLinkId,
+    LeaderId,
+    LoanRenewalId,
+    OfficeId,
+    ProblemId,
+    ProjectId,
+    RegionId,
+    VisitId,
+    WhitelistId,
+    WorkGroupId,
+)
+from jinjiecu.domain.org import CampaignOffice, Department, Leader, Region, WorkGroup
+from jinjiecu.domain.problem import DEFAULT_RULES, Actor, Problem, ProblemRules
+from jinjiecu.domain.validation import (
+    a_date,
+    check,
+    check_argument,
+    int_in,
+    is_enum,
+    is_id,
+    name_text,
+    optional,
+)
+from jinjiecu.domain.visit import Visit
+from jinjiecu.domain.workflow import ProblemState
+from jinjiecu.errors import (
+    ConflictError,
+    NotFoundError,
+    StorageError,
+    ValidationError,
+)
+
+__all__ = [
+    "KINDS",
+    "MAX_PAGE",
+    "IndexValues",
+    "ProblemRecords",
+    "Query",
+    "RecordKind",
+    "Records",
+    "Session",
+    "Store",
+    "Transaction",
+    "Versioned",
+]
+
+T = TypeVar("T")
+I = TypeVar("I", bound=EntityId)  # noqa: E741 - the conventional name for an id type variable
+
+MAX_PAGE = 10_000
+"""The most records one ``list`` call returns; page through more with ``offset``."""
+
+
+@attrs.frozen(kw_only=True)
+class IndexValues:
+    """The values a store keeps beside a record so that queries can find it.
+
+    ``unique_key`` is a second key that must be unique within the kind when
+    present (an enterprise's credit code). ``day`` is the record's own date
+    (a visit's local date, a finance record's date).
+    """
+
+    region_id: str | None = None
+    campaign_id: str | None = None
+    work_group_id: str | None = None
+    enterprise_id: str | None = None
+    day: dt.date | None = None
+    unique_key: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RecordKind(Generic[T, I]):
+    """One kind of record a store keeps: its name, class, id type and index values."""
+
+    name: str
+    cls: type[T]
+    id_type: type[I]
+    index: Callable[[T], IndexValues]
+    filters: frozenset[str]
+    """The :class:`Query` fields that mean something for this kind."""
+
+    def id_of(self, record: T) -> I:
+        """The record's id."""
+        value: I = getattr(record, "id")  # noqa: B009 - every record kind has an id
+        return value
+
+
+def _kind(
+    name: str,
+    cls: type[T],
+    id_type: type[I],
+    index: Callable[[T], IndexValues],
+    *filters: str,
+) -> RecordKind[T, I]:
+    return RecordKind(name=name, cls=cls, id_type=id_type, index=index, filters=frozenset(filters))
+
+
+CAMPAIGNS = _kind(
+    "campaign",
+    Campaign,
+    CampaignId,
+    lambda c: IndexValues(region_id=c.region_id, day=c.start),
+    "region_id",
+    "since",
+    "until",
+)
+REGIONS = _kind(
+    "region", Region, RegionId, lambda r: IndexValues(region_id=r.parent_id), "region_id"
+)
+DEPARTMENTS = _kind(
+    "department",
+    Department,
+    DepartmentId,
+    lambda d: IndexValues(region_id=d.region_id),
+    "region_id",
+)
+LEADERS = _kind(
+    "leader", Leader, LeaderId, lambda x: IndexValues(region_id=x.region_id), "region_id"
+)
+WORK_GROUPS = _kind(
+    "work_group",
+    WorkGroup,
+    WorkGroupId,
+    lambda g: IndexValues(region_id=g.region_id, campaign_id=g.campaign_id),
+    "region_id",
+    "campaign_id",
+)
+OFFICES = _kind(
+    "office", CampaignOffice, OfficeId, lambda o: IndexValues(region_id=o.region_id), "region_id"
+)
+ENTERPRISES = _kind(
+    "enterprise",
+    Enterprise,
+    EnterpriseId,
+    lambda e: IndexValues(
+        region_id=e.region_id,
+        unique_key=None if e.credit_code is None else str(e.credit_code),
+    ),
+    "region_id",
+)
+PROJECTS = _kind(
+    "project",
+    Project,
+    ProjectId,
+    lambda p: IndexValues(region_id=p.region_id, enterprise_id=p.owner_id),
+    "region_id",
+    "enterprise_id",
+)
+VISITS = _kind(
+    "visit",
+    Visit,
+    VisitId,
+    lambda v: IndexValues(
+        campaign_id=v.campaign_id,
+        work_group_id=v.work_group_id,
+        enterprise_id=v.enterprise_id,
+        day=local_date(v.at),
+    ),
+    "campaign_id",
+    "work_group_id",
+    "enterprise_id",
+    "since",
+    "until",
+)
+
+
+def _finance(
+    name: str, cls: type[T], id_type: type[I], day: Callable[[T], dt.date]
+) -> RecordKind[T, I]:
+    def index(record: T) -> IndexValues:
+        return IndexValues(enterprise_id=getattr(record, "enterprise_id", None), day=day(record))
+
+    return _kind(name, cls, id_type, index, "enterprise_id", "since", "until")
+
+
+DEBT_RESOLUTIONS = _finance(
+    "debt_resolution", DebtResolution, DebtResolutionId, lambda r: r.resolved_on
+)
+ASSET_DISPOSALS = _finance(
+    "asset_disposal", AssetDisposal, AssetDisposalId, lambda r: r.disposed_on
+)
+CREDITOR_COMMITTEES = _finance(
+    "creditor_committee", CreditorCommittee, CreditorCommitteeId, lambda r: r.established_on
+)
+LOAN_RENEWALS = _kind(
+    "loan_renewal",
+    LoanRenewal,
+    LoanRenewalId,
+    lambda r: IndexValues(enterprise_id=r.borrower_id, day=r.renewed_on),
+    "enterprise_id",
+    "since",
+    "until",
+)
+WHITELISTS = _kind(
+    "whitelist", Whitelist, WhitelistId, lambda w: IndexValues(region_id=w.region_id), "region_id"
+)
+BRIDGE_FUNDS = _kind("bridge_fund", BridgeFund, BridgeFundId, lambda _fund: IndexValues())
+COORDINATED_FINANCINGS = _finance(
+    "coordinated_financing", CoordinatedFinancing, CoordinatedFinancingId, lambda r: r.arranged_on
+)
+GUARANTEE_LINKS = _kind(
+    "guarantee_link",
+    GuaranteeLink,
+    GuaranteeLinkId,
+    lambda g: IndexValues(enterprise_id=g.guarantor_id, day=g.start),
+    "enterprise_id",
+    "since",
+    "until",
+)
+
+KINDS: tuple[RecordKind[Any, Any], ...] = (
+    CAMPAIGNS,
+    REGIONS,
+    DEPARTMENTS,
+    LEADERS,
+    WORK_GROUPS,
+    OFFICES,
+    ENTERPRISES,
+    PROJECTS,
+    VISITS,
+    DEBT_RESOLUTIONS,
+    ASSET_DISPOSALS,
+    CREDITOR_COMMITTEES,
+    LOAN_RENEWALS,
+    WHITELISTS,
+    BRIDGE_FUNDS,
+    COORDINATED_FINANCINGS,
+    GUARANTEE_LINKS,
+)
+"""Every kind of record besides problems, in the order stores create them."""
+
+PROBLEM_FILTERS = frozenset(
+    {
+        "region_id",
+        "campaign_id",
+        "work_group_id",
+        "enterprise_id",
+        "since",
+        "until",
+        "state",
+        "category",
+        "scope",
+        "level",
+        "department_id",
+    }
+)
+
+
+@attrs.frozen(kw_only=True)
+class Query:
+    """What to list: every field given must match (``None`` means any).
+
+    ``since`` and ``until`` bound the record's own date, both ends included
+    (a problem's registration day, a visit's day, a finance record's date).
+    ``department_id`` matches a problem's lead department. ``region_id``
+    matches the record's own region exactly; figures that roll up the region
+    tree are the metrics module's job. A field that means nothing for the kind
+    being listed is refused, so a typo cannot silently match everything.
+    """
+
+    region_id: RegionId | None = attrs.field(default=None, validator=optional(is_id(RegionId)))
+    campaign_id: CampaignId | None = attrs.field(
+        default=None, validator=optional(is_id(CampaignId))
+    )
+    work_group_id: WorkGroupId | None = attrs.field(
+        default=None, validator=optional(is_id(WorkGroupId))
+    )
+    enterprise_id: EnterpriseId | None = attrs.field(
+        default=None, validator=optional(is_id(EnterpriseId))
+    )
+    since: dt.date | None = attrs.field(default=None, validator=optional(a_date))
+    until: dt.date | None = attrs.field(default=None, validator=optional(a_date))
+    state: ProblemState | None = attrs.field(
+        default=None, validator=optional(is_enum(ProblemState))
+    )
+    category: str | None = attrs.field(default=None, validator=optional(name_text(64)))
+    scope: Scope | None = attrs.field(default=None, validator=optional(is_enum(Scope)))
+    level: HandlingLevel | None = attrs.field(
+        default=None, validator=optional(is_enum(HandlingLevel))
+    )
+    department_id: DepartmentId | None = attrs.field(
+        default=None, validator=optional(is_id(DepartmentId))
+    )
+
+    def given(self) -> dict[str, Any]:
+        """The fields that were set."""
+        return {k: v for k, v in attrs.asdict(self, recurse=False).items() if v is not None}
+
+    def check_for(self, kind: str, allowed: frozenset[str]) -> None:
+        """Refuse fields that mean nothing for ``kind``."""
+        extra = sorted(set(self.given()) - allowed)
+        usable = ", ".join(sorted(allowed)) or "none"
+        check(
+            not extra,
+            field="query",
+            expected=f"filters that apply to {kind} records: {usable}",
+            received=extra,
+        )
+
+
+@attrs.frozen
+class Versioned(Generic[T]):
+    """A record with the version it has in the store (1 when first added)."""
+
+    record: T
+    version: int
+
+
+class Session(abc.ABC):
+    """One transaction's primitive operations; each adapter implements this.
+
+    The public collections validate arguments, so a session receives valid
+    records, ids and queries. Methods raise the library's storage errors
+    (:class:`~jinjiecu.errors.DuplicateError` on an existing id or unique
+    key, :class:`~jinjiecu.errors.ConflictError` on a stale version), never
+    driver errors.
+
+    Each write method is atomic on its own: if it raises, it leaves nothing
+    behind, and the transaction can carry on (the SQL stores use a savepoint
+    per write, the memory store undoes it from its journal). Problems are
+    returned rebuilt with :meth:`~jinjiecu.domain.problem.Problem.from_history`.
+    """
+
+    @abc.abstractmethod
+    def insert(self, kind: RecordKind[Any, Any], records: Sequence[Any]) -> None:
+        """Insert new records (version 1)."""
+
+    @abc.abstractmethod
+    def fetch(self, kind: RecordKind[T, Any], record_id: str) -> Versioned[T] | None:
+        """The record with its version, or ``None``."""
+
+    @abc.abstractmethod
+    def replace(self, kind: RecordKind[Any, Any], record: Any, expected_version: int) -> int:
+        """Replace a record if its stored version is ``expected_version``; return the new one."""
+
+    @abc.abstractmethod
+    def select(self, kind: RecordKind[T, Any], query: Query, limit: int, offset: int) -> list[T]:
+        """Records matching ``query``, ordered by id."""
+
+    @abc.abstractmethod
+    def count(self, kind: RecordKind[Any, Any], query: Query) -> int:
+        """How many records match ``query``."""
+
+    @abc.abstractmethod
+    def insert_problems(self, problems: Sequence[Problem]) -> None:
+        """Insert new problems with all their transitions."""
+
+    @abc.abstractmethod
+    def fetch_problem(self, problem_id: str) -> Problem | None:
+        """The problem, rebuilt from its stored transitions, or ``None``."""
+
+    @abc.abstractmethod
+    def problem_version(self, problem_id: str) -> int | None:
+        """The stored version (number of transitions), or ``None``."""
+
+    @abc.abstractmethod
+    def append(self, problem: Problem, expected_version: int) -> None:
+        """Append ``problem``'s transitions after ``expected_version`` and update its row.
+
+        Raises :class:`~jinjiecu.errors.ConflictError` if the stored version is
+        not ``expected_version`` (checked and written atomically).
+        """
+
+    @abc.abstractmethod
+    def select_problems(self, query: Query, limit: int, offset: int) -> list[Problem]:
+        """Problems matching ``query``, ordered by id."""
+
+    @abc.abstractmethod
+    def count_problems(self, query: Query) -> int:
+        """How many problems match ``query``."""
+
+    @abc.abstractmethod
+    def idempotency_result(self, key: str) -> tuple[str, int] | None:
+        """The (problem id, version) a save with ``key`` produced, or ``None``."""
+
+    @abc.abstractmethod
+    def remember(self, key: str, problem_id: str, version: int) -> None:
+        """Record that the save with ``key`` produced ``version`` of ``problem_id``."""
+
+
+Runner = Callable[[Callable[[Session], Any]], Any]
+"""Runs a function with a session: the transaction's own, or a new one per call."""
+
+
+def _check_page(limit: int, offset: int) -> None:
+    check_argument(int_in(1, MAX_PAGE), "limit", limit)
+    check_argument(int_in(0), "offset", offset)
+
+
+class Records(Generic[T, I]):
+    """A typed collection of one kind of record (enterprises, visits, ...)."""
+
+    def __init__(self, kind: RecordKind[T, I], run: Runner) -> None:
+        self.kind = kind
+        self._run = run
+
+    def __repr__(self) -> str:
+        return f"<Records of {self.kind.name}>"
+
+    def _check_record(self, record: object) -> None:
+        check(
+            isinstance(record, self.kind.cls),
+            field="record",
+            expected=f"a {self.kind.cls.__name__}",
+            received=record,
+        )
+
+    def _check_id(self, record_id: object) -> None:
+        check_argument(is_id(self.kind.id_type), "id", record_id)
+
+    def add(self, record: T) -> None:
+        """Add a new record; an existing id raises :class:`~jinjiecu.errors.DuplicateError`."""
+        self._check_record(record)
+        self._run(lambda session: session.insert(self.kind, [record]))
+
+    def add_many(self, records: Iterable[T]) -> int:
+        """Add many new records in one transaction, all or nothing; return how many."""
+        batch = list(records)
+        for record in batch:
+            self._check_record(record)
+        if batch:
+            self._run(lambda session: session.insert(self.kind, batch))
+        return len(batch)
+
+    def get(self, record_id: I) -> T:
+        """The record with ``record_id``; raises :class:`~jinjiecu.errors.NotFoundError`."""
+        return self.get_versioned(record_id).record
+
+    def get_versioned(self, record_id: I) -> Versioned[T]:
+        """The record with the version to pass back to :meth:`update`."""
+        self._check_id(record_id)
+        found: Versioned[T] | None = self._run(lambda session: session.fetch(self.kind, record_id))
+        if found is None:
+            raise NotFoundError(kind=self.kind.name, id=record_id)
+        return found
+
+    def __contains__(self, record_id: object) -> bool:
+        self._check_id(record_id)
+        return self._run(lambda session: session.fetch(self.kind, str(record_id))) is not None
+
+    def update(self, record: T, *, expected_version: int) -> int:
+        """Replace the stored record; return its new version.
+
+        Raises :class:`~jinjiecu.errors.ConflictError` (nothing written) if the
+        stored version is not ``expected_version``, and
+        :class:`~jinjiecu.errors.NotFoundError` if there is no such record.
+        """
+        self._check_record(record)
+        check_argument(int_in(1), "expected_version", expected_version)
+        new_version: int = self._run(
+            lambda session: session.replace(self.kind, record, expected_version)
+        )
+        return new_version
+
+    def list(self, query: Query | None = None, *, limit: int = 100, offset: int = 0) -> list[T]:
+        """Records matching ``query``, ordered by id, ``limit`` at a time from ``offset``."""
+        query = query or Query()
+        query.check_for(self.kind.name, self.kind.filters)
+        _check_page(limit, offset)
+        found: list[T] = self._run(lambda session: session.select(self.kind, query, limit, offset))
+        return found
+
+    def count(self, query: Query | None = None) -> int:
+        """How many records match ``query``."""
+        query = query or Query()
+        query.check_for(self.kind.name, self.kind.filters)
+        number: int = self._run(lambda session: session.count(self.kind, query))
+        return number
+
+
+class ProblemRecords:
+    """Problems and their append-only histories."""
+
+    kind_name = "problem"
+
+    def __init__(self, run: Runner) -> None:
+        self._run = run
+
+    def __repr__(self) -> str:
+        return "<ProblemRecords>"
+
+    @staticmethod
+    def _check_problem(problem: object) -> None:
+        check(isinstance(problem, Problem), field="problem", expected="a Problem", received=problem)
+
+    def add(self, problem: Problem) -> None:
+        """Add a new problem with its whole history so far."""
+        self._check_problem(problem)
+        self._run(lambda session: session.insert_problems([problem]))
+
+    def add_many(self, problems: Iterable[Problem]) -> int:
+        """Add many new problems in one transaction, all or nothing; return how many."""
+        batch = list(problems)
+        for problem in batch:
+            self._check_problem(problem)
+        if batch:
+            self._run(lambda session: session.insert_problems(batch))
+        return len(batch)
+
+    def get(self, problem_id: ProblemId) -> Problem:
+        """The problem rebuilt from its stored history (checked on the way in)."""
+        check_argument(is_id(ProblemId), "id", problem_id)
+        found: Problem | None = self._run(lambda session: session.fetch_problem(problem_id))
+        if found is None:
+            raise NotFoundError(kind=self.kind_name, id=problem_id)
+        return found
+
+    def __contains__(self, problem_id: object) -> bool:
+        check_argument(is_id(ProblemId), "id", problem_id)
+        return self._run(lambda session: session.problem_version(str(problem_id))) is not None
+
+    def save(
+        self, problem: Problem, *, expected_version: int, idempotency_key: str | None = None
+    ) -> Problem:
+        """Append the transitions ``problem`` has beyond ``expected_version``.
+
+        ``expected_version`` is the version the problem had when it was loaded.
+        If the store holds another version, someone else changed the problem:
+        :class:`~jinjiecu.errors.ConflictError` is raised and nothing is
+        written; reload, re-apply and save again.
+
+        With an ``idempotency_key`` (any text unique to this change, such as a
+        request id), a save that already succeeded is not repeated: a retry
+        after a timeout or crash returns the problem as stored.
+        """
+        self._check_problem(problem)
+        check_argument(int_in(0), "expected_version", expected_version)
+        check(
+            problem.version > expected_version,
+            field="expected_version",
+            expected=f"a version below the problem's own ({problem.version}): nothing new to save",
+            received=expected_version,
+        )
+        if idempotency_key is not None:
+            check_argument(name_text(200), "idempotency_key", idempotency_key)
+
+        def write(session: Session) -> Problem:
+            if idempotency_key is not None:
+                done = session.idempotency_result(idempotency_key)
+                if done is not None:
+                    return _already_saved(session, done, problem.id, idempotency_key)
+            if expected_version == 0:
+                session.insert_problems([problem])
+            else:
+                _check_extends_stored(session, problem, expected_version)
+                session.append(problem, expected_version)
+            if idempotency_key is not None:
+                session.remember(idempotency_key, problem.id, problem.version)
+            return problem
+
+        saved: Problem = self._run(write)
+        return saved
+
+    def apply(
+        self,
+        problem_id: ProblemId,
+        data: EventData,
+        *,
+        at: dt.datetime,
+        actor: Actor,
+        note: str = "",
+        rules: ProblemRules = DEFAULT_RULES,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Problem:
+        """Load a problem, apply one event and save it, in one transaction.
+
+        With ``expected_version`` (the version the caller last saw), a problem
+        changed since raises :class:`~jinjiecu.errors.ConflictError`. The
+        ``idempotency_key`` works as in :meth:`save`.
+        """
+
+        def work(session: Session) -> Problem:
+            if idempotency_key is not None:
+                done = session.idempotency_result(idempotency_key)
+                if done is not None:
+                    return _already_saved(session, done, problem_id, idempotency_key)
+            current = session.fetch_problem(problem_id)
+            if current is None:
+                raise NotFoundError(kind=self.kind_name, id=problem_id)
+            if expected_version is not None and current.version != expected_version:
+                raise ConflictError(
+                    kind=self.kind_name,
+                    id=problem_id,
+                    expected_version=expected_version,
+                    actual_version=current.version,
+                )
+            changed = current.apply(data, at=at, actor=actor, note=note, rules=rules)
+            session.append(changed, current.version)
+            if idempotency_key is not None:
+                session.remember(idempotency_key, changed.id, changed.version)
+            return changed
+
+        check_argument(is_id(ProblemId), "id", problem_id)
+        if idempotency_key is not None:
+            check_argument(name_text(200), "idempotency_key", idempotency_key)
+        result: Problem = self._run(work)
+        return result
+
+    def list(
+        self, query: Query | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[Problem]:
+        """Problems matching ``query``, ordered by id, ``limit`` at a time from ``offset``."""
+        query = query or Query()
+        query.check_for(self.kind_name, PROBLEM_FILTERS)
+        _check_page(limit, offset)
+        found: list[Problem] = self._run(
+            lambda session: session.select_problems(query, limit, offset)
+        )
+        return found
+
+    def count(self, query: Query | None = None) -> int:
+        """How many problems match ``query``."""
+        query = query or Query()
+        query.check_for(self.kind_name, PROBLEM_FILTERS)
+        number: int = self._run(lambda session: session.count_problems(query))
+        return number
+
+
+def _check_extends_stored(session: Session, problem: Problem, expected_version: int) -> None:
+    """Refuse a problem that was not built on the stored history: history is never rewritten."""
+    stored = session.fetch_problem(problem.id)
+    if stored is None:
+        raise NotFoundError(kind="problem", id=problem.id)
+    if stored.version != expected_version:
+        raise ConflictError(
+            kind="problem",
+            id=problem.id,
+            expected_version=expected_version,
+            actual_version=stored.version,
+        )
+    if stored.transitions != problem.transitions[:expected_version]:
+        raise ValidationError(
+            field="problem",
+            expected=f"a problem built on the stored history (its first {expected_version} "
+            "transitions as stored); history is never rewritten",
+            received=problem.id,
+        )
+
+
+def _already_saved(session: Session, done: tuple[str, int], problem_id: str, key: str) -> Problem:
+    saved_id, _version = done
+    if saved_id != problem_id:
+        raise ValidationError(
+            field="idempotency_key",
+            expected=f"a key not already used for another problem ({saved_id})",
+            received=key,
+        )
+    current = session.fetch_problem(problem_id)
+    if current is None:  # pragma: no cover - a remembered key always has its problem
+        raise NotFoundError(kind="problem", id=problem_id)
+    return current
+
+
+class Transaction:
+    """The collections of one unit of work; get one from :meth:`Store.transaction`."""
+
+    def __init__(self, run: Runner) -> None:
+        self.campaigns: Records[Campaign, CampaignId] = Records(CAMPAIGNS, run)
+        self.regions: Records[Region, RegionId] = Records(REGIONS, run)
+        self.departments: Records[Department, DepartmentId] = Records(DEPARTMENTS, run)
+        self.leaders: Records[Leader, LeaderId] = Records(LEADERS, run)
+        self.work_groups: Records[WorkGroup, WorkGroupId] = Records(WORK_GROUPS, run)
+        self.offices: Records[CampaignOffice, OfficeId] = Records(OFFICES, run)
+        self.enterprises: Records[Enterprise, EnterpriseId] = Records(ENTERPRISES, run)
+        self.projects: Records[Project, ProjectId] = Records(PROJECTS, run)
+        self.visits: Records[Visit, VisitId] = Records(VISITS, run)
+        self.debt_resolutions: Records[DebtResolution, DebtResolutionId] = Records(
+            DEBT_RESOLUTIONS, run
+        )
+        self.asset_disposals: Records[AssetDisposal, AssetDisposalId] = Records(
+            ASSET_DISPOSALS, run
+        )
+        self.creditor_committees: Records[CreditorCommittee, CreditorCommitteeId] = Records(
+            CREDITOR_COMMITTEES, run
+        )
+        self.loan_renewals: Records[LoanRenewal, LoanRenewalId] = Records(LOAN_RENEWALS, run)
+        self.whitelists: Records[Whitelist, WhitelistId] = Records(WHITELISTS, run)
+        self.bridge_funds: Records[BridgeFund, BridgeFundId] = Records(BRIDGE_FUNDS, run)
+        self.coordinated_financings: Records[CoordinatedFinancing, CoordinatedFinancingId] = (
+            Records(COORDINATED_FINANCINGS, run)
+        )
+        self.guarantee_links: Records[GuaranteeLink, GuaranteeLinkId] = Records(
+            GUARANTEE_LINKS, run
+        )
+        self.problems = ProblemRecords(run)
+
+
+class Store(Transaction, abc.ABC):
+    """A place records live: memory, an SQLite file or a PostgreSQL database.
+
+    Use ``with store.transaction() as tx:`` to group writes; it commits when
+    the block ends normally and rolls back on any exception. The collections
+    on the store itself (``store.problems``, ``store.enterprises`` ...) run each
+    call in a transaction of its own. A store is a context manager that closes
+    itself.
+    """
+
+    url: str
+    """Where the store is, with any password masked."""
+
+    def __init__(self) -> None:
+        super().__init__(self._run_alone)
+        self._local = threading.local()
+
+    @abc.abstractmethod
+    def _session(self) -> AbstractContextManager[Session]:
+        """A session in a new write transaction: commit if the body succeeds, else roll back."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections and files; the store cannot be used afterwards."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A unit of work: commit when the block succeeds, roll back on any exception."""
+        with self._open() as session:
+            yield Transaction(lambda work: work(session))
+
+    @contextmanager
+    def _open(self) -> Iterator[Session]:
+        # One transaction per thread at a time: a nested one would not be atomic with its parent.
+        if getattr(self._local, "active", False):
+            message = "a transaction is already open in this thread; use its collections instead"
+            raise StorageError(message)
+        self._local.active = True
+        try:
+            with self._session() as session:
+                yield session
+        finally:
+            self._local.active = False
+
+    def _run_alone(self, work: Callable[[Session], Any]) -> Any:
+        with self._open() as session:
+            return work(session)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url}>"

@@ -1,0 +1,817 @@
+"""What the SQL stores share: the schema, its migrations, rows, queries and the session.
+
+The SQLite and PostgreSQL stores differ only in how they connect, how they
+load many rows at once and which driver errors they translate; everything
+else is here, once, so the two cannot drift apart.
+
+The schema (metrics query these tables directly; names and meanings are stable):
+
+- ``meta(key, value)``: ``schema_version`` and anything else about the database.
+- ``records``: every record kind but problems, one row per record, keyed by
+  ``(kind, id)``, with the record as JSON in ``data`` and its index values
+  (region, campaign, work group, enterprise, ``day``, ``unique_key``) beside it.
+- ``problems``: one row per problem with its current, folded fields
+  (``state``, ``level``, ``lead_department_id``, ``deadline`` ...),
+  ``registered_at`` (UTC instant) and ``registered_on`` (local date, China
+  Standard Time). The row is a cache of the history; the history is the truth.
+- ``transitions``: the append-only history, keyed by ``(problem_id,
+  sequence)``; ``at`` is the UTC instant (sortable), ``at_text`` the ISO 8601
+  text with its original offset, ``on_day`` the local date, ``data`` the
+  event's data as JSON.
+- ``idempotency(key, problem_id, version)``: saves already made.
+
+Instants are INTEGER microseconds since the Unix epoch in SQLite and
+TIMESTAMPTZ in PostgreSQL; dates are ISO 8601 text in SQLite and DATE in
+PostgreSQL. Identifiers and codes use the "C" collation in PostgreSQL, so
+rows sort by code point exactly as Python sorts text (and as SQLite does).
+
+SQL text is built only from the library's own identifiers; every value is a
+parameter. Statements are written with ``?`` placeholders and the dialect
+turns them into its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any, Protocol
+
+import attrs
+
+from jinjiecu.domain.clock import CHINA_TZ
+from jinjiecu.domain.problem import Problem, Transition
+from jinjiecu.errors import (
+    ConflictError,
+    DuplicateError,
+    NotFoundError,
+    SchemaVersionError,
+    StorageError,
+)
+from jinjiecu.serialization import structure, unstructure
+from jinjiecu.storage.base import Query, RecordKind, Session, Versioned
+
+__all__ = [
+    "MIGRATIONS",
+    "POSTGRES",
+    "SCHEMA_VERSION",
+    "SQLITE",
+    "Cursor",
+    "Dialect",
+    "Migration",
+    "SQLSession",
+    "UniqueKeyError",
+    "check_schema",
+    "migrate",
+    "schema_version",
+]
+
+
+# ---------------------------------------------------------------------- dialects
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _microseconds(moment: dt.datetime) -> int:
+    """Microseconds since the Unix epoch, exact (no float), of an aware datetime."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+@attrs.frozen
+class Dialect:
+    """How one database spells the schema's types and receives its values."""
+
+    name: str
+    code: str
+    """Column type of ids and codes."""
+    day: str
+    """Column type of dates."""
+    instant: str
+    """Column type of UTC instants."""
+    json: str
+    """Column type of JSON documents."""
+    meta_exists: str
+    """A query that returns a row if the ``meta`` table exists."""
+    placeholder: str
+    to_day: Callable[[dt.date], Any]
+    to_instant: Callable[[dt.datetime], Any]
+
+    def prepare(self, sql: str) -> str:
+        """The statement with this dialect's placeholders (the library's SQL has no other ``?``)."""
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+
+SQLITE = Dialect(
+    name="sqlite",
+    code="TEXT",
+    day="TEXT",
+    instant="INTEGER",
+    json="TEXT",
+    meta_exists="SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+    placeholder="?",
+    to_day=dt.date.isoformat,
+    to_instant=_microseconds,
+)
+
+POSTGRES = Dialect(
+    name="postgresql",
+    code='TEXT COLLATE "C"',
+    day="DATE",
+    instant="TIMESTAMPTZ",
+    json="JSON",  # JSON, not JSONB: the text is kept exactly as written
+    meta_exists=(
+        "SELECT 1 FROM pg_catalog.pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'meta'"
+    ),
+    placeholder="%s",
+    to_day=_identity,
+    to_instant=_identity,
+)
+
+
+# ---------------------------------------------------------------------- schema and migrations
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE records (
+    kind {code} NOT NULL,
+    id {code} NOT NULL,
+    version INTEGER NOT NULL,
+    region_id {code},
+    campaign_id {code},
+    work_group_id {code},
+    enterprise_id {code},
+    day {day},
+    unique_key {code},
+    data {json} NOT NULL,
+    PRIMARY KEY (kind, id),
+    UNIQUE (kind, unique_key)
+);
+CREATE INDEX records_region ON records (kind, region_id, id);
+CREATE INDEX records_campaign ON records (kind, campaign_id, id);
+CREATE INDEX records_work_group ON records (kind, work_group_id, id);
+CREATE INDEX records_enterprise ON records (kind, enterprise_id, id);
+CREATE INDEX records_day ON records (kind, day);
+CREATE TABLE problems (
+    id {code} PRIMARY KEY,
+    version INTEGER NOT NULL,
+    state {code} NOT NULL,
+    category {code} NOT NULL,
+    scope {code} NOT NULL,
+    level {code} NOT NULL,
+    region_id {code} NOT NULL,
+    campaign_id {code},
+    work_group_id {code},
+    enterprise_id {code},
+    project_id {code},
+    visit_id {code},
+    lead_department_id {code},
+    registered_at {instant} NOT NULL,
+    registered_on {day} NOT NULL,
+    deadline {day}
+);
+CREATE INDEX problems_state ON problems (state);
+CREATE INDEX problems_category ON problems (category);
+CREATE INDEX problems_scope ON problems (scope);
+CREATE INDEX problems_level ON problems (level);
+CREATE INDEX problems_region ON problems (region_id);
+CREATE INDEX problems_campaign ON problems (campaign_id);
+CREATE INDEX problems_work_group ON problems (work_group_id);
+CREATE INDEX problems_enterprise ON problems (enterprise_id);
+CREATE INDEX problems_lead_department ON problems (lead_department_id);
+CREATE INDEX problems_registered_on ON problems (registered_on);
+CREATE TABLE transitions (
+    problem_id {code} NOT NULL REFERENCES problems (id),
+    sequence INTEGER NOT NULL,
+    event {code} NOT NULL,
+    from_state {code},
+    to_state {code} NOT NULL,
+    at {instant} NOT NULL,
+    at_text TEXT NOT NULL,
+    on_day {day} NOT NULL,
+    actor_kind {code} NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_name TEXT NOT NULL,
+    note TEXT NOT NULL,
+    data {json} NOT NULL,
+    PRIMARY KEY (problem_id, sequence)
+);
+CREATE INDEX transitions_at ON transitions (at);
+CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    problem_id {code} NOT NULL REFERENCES problems (id),
+    version INTEGER NOT NULL
+)
+"""
+
+
+def _statements(script: str, dialect: Dialect) -> list[str]:
+    text = script.format(
+        code=dialect.code, day=dialect.day, instant=dialect.instant, json=dialect.json
+    )
+    return [statement.strip() for statement in text.split(";") if statement.strip()]
+
+
+@attrs.frozen
+class Migration:
+    """One step of the schema: it takes a database from ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    statements: Callable[[Dialect], list[str]]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1, "records, problems, transitions, idempotency", lambda d: _statements(_SCHEMA_V1, d)
+    ),
+)
+"""Every schema change, in order; a store applies the ones its database lacks when it opens."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The schema version this code writes."""
+
+
+def schema_version(session: SQLSession) -> int:
+    """The database's schema version; 0 for a database jinjiecu never wrote to."""
+    if not session.rows(session.dialect.meta_exists):
+        return 0
+    found = session.rows("SELECT value FROM meta WHERE key = 'schema_version'")
+    if not found:
+        return 0
+    try:
+        return int(found[0][0])
+    except ValueError:
+        message = f"the meta table records a schema version that is not a number: {found[0][0]!r}"
+        raise StorageError(message) from None
+
+
+def check_schema(session: SQLSession, url: str) -> int:
+    """The database's schema version; :class:`~jinjiecu.errors.SchemaVersionError` if too new."""
+    current = schema_version(session)
+    # MIGRATIONS is read when called, so a test can add a step.
+    if current > len(MIGRATIONS):
+        raise SchemaVersionError(found=current, supported=len(MIGRATIONS), url=url)
+    return current
+
+
+def migrate(session: SQLSession, url: str) -> int:
+    """Bring the database up to this code's schema, in the caller's transaction.
+
+    Returns the version reached. A database written by a newer version raises
+    :class:`~jinjiecu.errors.SchemaVersionError` before anything is written.
+    """
+    current = check_schema(session, url)
+    for migration in MIGRATIONS[current:]:
+        for statement in migration.statements(session.dialect):
+            session.change(statement)
+        if migration.version == 1:
+            session.change("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
+        else:
+            session.change(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(migration.version)]
+            )
+    return len(MIGRATIONS)
+
+
+# ---------------------------------------------------------------------- rows
+
+RECORD_COLUMNS = (
+    "kind",
+    "id",
+    "version",
+    "region_id",
+    "campaign_id",
+    "work_group_id",
+    "enterprise_id",
+    "day",
+    "unique_key",
+    "data",
+)
+PROBLEM_COLUMNS = (
+    "id",
+    "version",
+    "state",
+    "category",
+    "scope",
+    "level",
+    "region_id",
+    "campaign_id",
+    "work_group_id",
+    "enterprise_id",
+    "project_id",
+    "visit_id",
+    "lead_department_id",
+    "registered_at",
+    "registered_on",
+    "deadline",
+)
+TRANSITION_COLUMNS = (
+    "problem_id",
+    "sequence",
+    "event",
+    "from_state",
+    "to_state",
+    "at",
+    "at_text",
+    "on_day",
+    "actor_kind",
+    "actor_id",
+    "actor_name",
+    "note",
+    "data",
+)
+_TRANSITION_READ = (
+    "t.problem_id, t.sequence, t.event, t.from_state, t.to_state, t.at_text, "
+    "t.actor_kind, t.actor_id, t.actor_name, t.note, t.data"
+)
+
+# One encoder, built once: json.dumps with these options would build one per call.
+_json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _text(value: str | None) -> str | None:
+    # Plain str: sqlite3 binds a str subclass (a typed id) several times slower.
+    return None if value is None else str(value)
+
+
+def record_row(kind: RecordKind[Any, Any], record: Any, dialect: Dialect) -> tuple[Any, ...]:
+    """The ``records`` row of a new record (version 1)."""
+    index = kind.index(record)
+    return (
+        kind.name,
+        str(kind.id_of(record)),
+        1,
+        _text(index.region_id),
+        _text(index.campaign_id),
+        _text(index.work_group_id),
+        _text(index.enterprise_id),
+        None if index.day is None else dialect.to_day(index.day),
+        index.unique_key,
+        _json_text(unstructure(record)),
+    )
+
+
+# The two functions below run once per problem and per transition in bulk loads,
+# so they are written out by hand: exact str for ids, ``_value_`` (the enum
+# member's stored value, without the ``value`` property's overhead), and the
+# local date taken directly (the domain already checked the moments are aware).
+
+
+def problem_row(problem: Problem, dialect: Dialect) -> tuple[Any, ...]:
+    """The ``problems`` row of ``problem``, its fields as they are now."""
+    registered_at = problem.registered_at
+    deadline = problem.deadline
+    campaign_id = problem.campaign_id
+    work_group_id = problem.work_group_id
+    enterprise_id = problem.enterprise_id
+    project_id = problem.project_id
+    visit_id = problem.visit_id
+    lead = problem.lead_department_id
+    return (
+        str(problem.id),
+        len(problem.transitions),
+        problem.state._value_,
+        str(problem.category),
+        problem.scope._value_,
+        problem.level._value_,
+        str(problem.region_id),
+        None if campaign_id is None else str(campaign_id),
+        None if work_group_id is None else str(work_group_id),
+        None if enterprise_id is None else str(enterprise_id),
+        None if project_id is None else str(project_id),
+        None if visit_id is None else str(visit_id),
+        None if lead is None else str(lead),
+        dialect.to_instant(registered_at),
+        dialect.to_day(registered_at.astimezone(CHINA_TZ).date()),
+        None if deadline is None else dialect.to_day(deadline),
+    )
+
+
+def transition_row(transition: Transition, dialect: Dialect) -> tuple[Any, ...]:
+    """The ``transitions`` row of one transition."""
+    at = transition.at
+    actor = transition.actor
+    from_state = transition.from_state
+    return (
+        str(transition.problem_id),
+        transition.sequence,
+        transition.event._value_,
+        None if from_state is None else from_state._value_,
+        transition.to_state._value_,
+        dialect.to_instant(at),
+        at.isoformat(),
+        dialect.to_day(at.astimezone(CHINA_TZ).date()),
+        actor.kind._value_,
+        actor.id,
+        actor.name,
+        transition.note,
+        _json_text(unstructure(transition.data)),
+    )
+
+
+def from_json(text: str) -> Any:
+    """Parse stored JSON; damaged text raises :class:`~jinjiecu.errors.StorageError`."""
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        message = f"a stored record is damaged (not JSON: {error}): {text[:80]!r}"
+        raise StorageError(message) from None
+
+
+def read_transition(row: Sequence[Any]) -> Transition:
+    """A transition from a row of ``_TRANSITION_READ`` columns."""
+    problem_id, sequence, event, from_state, to_state, at_text, kind, actor_id, name, note, data = (
+        row
+    )
+    value = {
+        "problem_id": problem_id,
+        "sequence": sequence,
+        "event": event,
+        "from_state": from_state,
+        "to_state": to_state,
+        "at": at_text,
+        "actor": {"kind": kind, "id": actor_id, "name": name},
+        "data": from_json(data),
+        "note": note,
+    }
+    return structure(value, Transition)
+
+
+# ---------------------------------------------------------------------- queries
+
+_RECORD_FILTERS = {
+    "region_id": "region_id",
+    "campaign_id": "campaign_id",
+    "work_group_id": "work_group_id",
+    "enterprise_id": "enterprise_id",
+}
+_PROBLEM_FILTERS = {
+    "region_id": "region_id",
+    "campaign_id": "campaign_id",
+    "work_group_id": "work_group_id",
+    "enterprise_id": "enterprise_id",
+    "state": "state",
+    "category": "category",
+    "scope": "scope",
+    "level": "level",
+    "department_id": "lead_department_id",
+}
+
+
+def where(
+    query: Query,
+    columns: Mapping[str, str],
+    day_column: str,
+    dialect: Dialect,
+    *,
+    kind: str | None = None,
+) -> tuple[str, list[Any]]:
+    """A ``WHERE`` clause (or ``""``) and its parameters, for ``kind`` and ``query``'s fields."""
+    parts = [] if kind is None else ["kind = ?"]
+    values: list[Any] = [] if kind is None else [kind]
+    for name, value in query.given().items():
+        if name == "since":
+            parts.append(f"{day_column} >= ?")
+            values.append(dialect.to_day(value))
+        elif name == "until":
+            parts.append(f"{day_column} <= ?")
+            values.append(dialect.to_day(value))
+        else:
+            parts.append(f"{columns[name]} = ?")
+            values.append(value.value if isinstance(value, enum.Enum) else str(value))
+    return (" WHERE " + " AND ".join(parts) if parts else ""), values
+
+
+# ---------------------------------------------------------------------- the session
+
+
+class UniqueKeyError(StorageError):
+    """A unique key was violated; the session names the duplicate (internal)."""
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the session uses (sqlite3 and psycopg both fit)."""
+
+    @property
+    def rowcount(self) -> int: ...  # noqa: D102 - the DB-API's
+
+    def execute(self, sql: str, params: Sequence[Any], /) -> Any: ...  # noqa: D102
+
+    def executemany(self, sql: str, params: Iterable[Sequence[Any]], /) -> Any: ...  # noqa: D102
+
+    def fetchall(self) -> list[Any]: ...  # noqa: D102
+
+
+_CHUNK = 500
+"""Values per ``IN (...)`` list when looking for duplicates (below every driver's limit)."""
+
+
+class SQLSession(Session):
+    """One SQL transaction: the whole store contract over a DB-API cursor.
+
+    An adapter gives the cursor, the driver's error class and a function that
+    turns its errors into the library's (a unique-key violation into
+    :class:`UniqueKeyError`), and may override :meth:`load` for a faster bulk
+    path. Each write runs under a savepoint, so a write that fails leaves the
+    transaction as it was and usable.
+    """
+
+    def __init__(
+        self,
+        cursor: Cursor,
+        dialect: Dialect,
+        driver_error: type[Exception],
+        translate: Callable[[Exception], StorageError],
+    ) -> None:
+        self.cursor = cursor
+        self.dialect = dialect
+        self._driver_error = driver_error
+        self._translate = translate
+
+    # ------------------------------------------------------------------ primitives
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a query and return its rows."""
+        try:
+            self.cursor.execute(self.dialect.prepare(sql), params)
+            return self.cursor.fetchall()
+        except self._driver_error as error:
+            raise self._translate(error) from error
+
+    def change(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement and return how many rows it changed."""
+        try:
+            self.cursor.execute(self.dialect.prepare(sql), params)
+        except self._driver_error as error:
+            raise self._translate(error) from error
+        return self.cursor.rowcount
+
+    def load(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        bulk: bool,  # noqa: ARG002 - adapters with a faster bulk path use it
+    ) -> None:
+        """Insert ``rows``; ``bulk`` says there are many."""
+        marks = ", ".join("?" * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        try:
+            self.cursor.executemany(self.dialect.prepare(sql), rows)
+        except self._driver_error as error:
+            raise self._translate(error) from error
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A savepoint: on any error, undo what the block wrote and re-raise."""
+        self.change("SAVEPOINT jinjiecu_write")
+        try:
+            yield
+        except BaseException:
+            # If the database already rolled everything back, there is nothing left to undo.
+            with suppress(StorageError):
+                self.change("ROLLBACK TO SAVEPOINT jinjiecu_write")
+                self.change("RELEASE SAVEPOINT jinjiecu_write")
+            raise
+        self.change("RELEASE SAVEPOINT jinjiecu_write")
+
+    def _stored(self, sql: str, prefix: Sequence[Any], values: Iterable[str | None]) -> set[str]:
+        """Those of ``values`` already stored; ``sql`` selects them among an ``IN ({})`` list."""
+        wanted = sorted({value for value in values if value is not None})
+        stored: set[str] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            found = self.rows(sql.format(", ".join("?" * len(chunk))), [*prefix, *chunk])
+            stored.update(row[0] for row in found)
+        return stored
+
+    # ------------------------------------------------------------------ records
+
+    def insert(self, kind: RecordKind[Any, Any], records: Sequence[Any]) -> None:
+        """Insert new records, all or none."""
+        rows = (record_row(kind, record, self.dialect) for record in records)
+        try:
+            with self.atomic():
+                self.load("records", RECORD_COLUMNS, rows, bulk=len(records) > 1)
+        except UniqueKeyError as error:
+            raise self._duplicate_record(kind, records) from error
+
+    def _duplicate_record(self, kind: RecordKind[Any, Any], records: Sequence[Any]) -> StorageError:
+        """The error naming the first record, in batch order, whose id or unique key is taken."""
+        keys = [(str(kind.id_of(r)), kind.index(r).unique_key) for r in records]
+        taken_ids = self._stored(
+            "SELECT id FROM records WHERE kind = ? AND id IN ({})",
+            [kind.name],
+            (record_id for record_id, _ in keys),
+        )
+        taken_keys = self._stored(
+            "SELECT unique_key FROM records WHERE kind = ? AND unique_key IN ({})",
+            [kind.name],
+            (key for _, key in keys),
+        )
+        # As if the records were added one by one: each one's id, then its key.
+        for record_id, key in keys:
+            if record_id in taken_ids:
+                return DuplicateError(kind=kind.name, id=record_id)
+            taken_ids.add(record_id)
+            if key is not None:
+                if key in taken_keys:
+                    return DuplicateError(kind=kind.name, id=key)
+                taken_keys.add(key)
+        return StorageError(f"adding {kind.name} records violated a unique key")  # pragma: no cover
+
+    def fetch(self, kind: RecordKind[Any, Any], record_id: str) -> Versioned[Any] | None:
+        """The record and its version, or ``None``."""
+        found = self.rows(
+            "SELECT version, data FROM records WHERE kind = ? AND id = ?", [kind.name, record_id]
+        )
+        if not found:
+            return None
+        version, data = found[0]
+        return Versioned(structure(from_json(data), kind.cls), version)
+
+    def replace(self, kind: RecordKind[Any, Any], record: Any, expected_version: int) -> int:
+        """Replace the record if it is at ``expected_version``; return the new version."""
+        record_id = str(kind.id_of(record))
+        index = kind.index(record)
+        day = None if index.day is None else self.dialect.to_day(index.day)
+        try:
+            with self.atomic():
+                changed = self.change(
+                    "UPDATE records SET version = ?, region_id = ?, campaign_id = ?, "
+                    "work_group_id = ?, enterprise_id = ?, day = ?, unique_key = ?, data = ? "
+                    "WHERE kind = ? AND id = ? AND version = ?",
+                    [
+                        expected_version + 1,
+                        index.region_id,
+                        index.campaign_id,
+                        index.work_group_id,
+                        index.enterprise_id,
+                        day,
+                        index.unique_key,
+                        _json_text(unstructure(record)),
+                        kind.name,
+                        record_id,
+                        expected_version,
+                    ],
+                )
+        except UniqueKeyError as error:
+            raise DuplicateError(kind=kind.name, id=index.unique_key or record_id) from error
+        if changed == 0:
+            found = self.rows(
+                "SELECT version FROM records WHERE kind = ? AND id = ?", [kind.name, record_id]
+            )
+            if not found:
+                raise NotFoundError(kind=kind.name, id=record_id)
+            raise ConflictError(
+                kind=kind.name,
+                id=record_id,
+                expected_version=expected_version,
+                actual_version=found[0][0],
+            )
+        return expected_version + 1
+
+    def select(
+        self, kind: RecordKind[Any, Any], query: Query, limit: int, offset: int
+    ) -> list[Any]:
+        """Records matching ``query``, ordered by id."""
+        clause, params = where(query, _RECORD_FILTERS, "day", self.dialect, kind=kind.name)
+        found = self.rows(
+            f"SELECT data FROM records{clause} ORDER BY id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [structure(from_json(data), kind.cls) for (data,) in found]
+
+    def count(self, kind: RecordKind[Any, Any], query: Query) -> int:
+        """How many records match ``query``."""
+        clause, params = where(query, _RECORD_FILTERS, "day", self.dialect, kind=kind.name)
+        number: int = self.rows(f"SELECT count(*) FROM records{clause}", params)[0][0]
+        return number
+
+    # ------------------------------------------------------------------ problems
+
+    def insert_problems(self, problems: Sequence[Problem]) -> None:
+        """Insert new problems and their transitions, all or none."""
+        dialect = self.dialect
+        # Generators: a bulk load never holds every row in memory at once.
+        problem_rows = (problem_row(problem, dialect) for problem in problems)
+        transition_rows = (
+            transition_row(transition, dialect)
+            for problem in problems
+            for transition in problem.transitions
+        )
+        bulk = len(problems) > 1
+        try:
+            with self.atomic():
+                self.load("problems", PROBLEM_COLUMNS, problem_rows, bulk=bulk)
+                self.load("transitions", TRANSITION_COLUMNS, transition_rows, bulk=bulk)
+        except UniqueKeyError as error:
+            ids = [str(problem.id) for problem in problems]
+            taken = self._stored("SELECT id FROM problems WHERE id IN ({})", [], ids)
+            for problem_id in ids:
+                if problem_id in taken:
+                    raise DuplicateError(kind="problem", id=problem_id) from error
+                taken.add(problem_id)
+            # Not reached: a unique violation always has a culprit.
+            message = "adding problems violated a unique key"
+            raise StorageError(message) from error
+
+    def fetch_problem(self, problem_id: str) -> Problem | None:
+        """The problem rebuilt (and checked) from its stored transitions, or ``None``."""
+        found = self.rows(
+            f"SELECT {_TRANSITION_READ} FROM transitions t WHERE t.problem_id = ? "
+            "ORDER BY t.sequence",
+            [problem_id],
+        )
+        if not found:
+            return None
+        return Problem.from_history(read_transition(row) for row in found)
+
+    def problem_version(self, problem_id: str) -> int | None:
+        """The stored version, or ``None``."""
+        found = self.rows("SELECT version FROM problems WHERE id = ?", [problem_id])
+        return found[0][0] if found else None
+
+    def append(self, problem: Problem, expected_version: int) -> None:
+        """Append the transitions after ``expected_version`` and update the problem's row."""
+        row = problem_row(problem, self.dialect)
+        new = [transition_row(t, self.dialect) for t in problem.transitions[expected_version:]]
+        try:
+            with self.atomic():
+                # The conditional update is the version check; in PostgreSQL it
+                # also locks the row, so a concurrent writer waits, then finds 0 rows.
+                changed = self.change(
+                    "UPDATE problems SET version = ?, state = ?, category = ?, scope = ?, "
+                    "level = ?, region_id = ?, campaign_id = ?, work_group_id = ?, "
+                    "enterprise_id = ?, project_id = ?, visit_id = ?, lead_department_id = ?, "
+                    "registered_at = ?, registered_on = ?, deadline = ? "
+                    "WHERE id = ? AND version = ?",
+                    [*row[1:], problem.id, expected_version],
+                )
+                if changed == 0:
+                    raise self._stale(problem.id, expected_version)
+                self.load("transitions", TRANSITION_COLUMNS, new, bulk=False)
+        except UniqueKeyError as error:
+            # The (problem_id, sequence) key is the backstop against a lost update.
+            raise self._stale(problem.id, expected_version) from error
+
+    def _stale(self, problem_id: str, expected_version: int) -> StorageError:
+        actual_version = self.problem_version(problem_id)
+        if actual_version is None:
+            return NotFoundError(kind="problem", id=problem_id)
+        return ConflictError(
+            kind="problem",
+            id=problem_id,
+            expected_version=expected_version,
+            actual_version=actual_version,
+        )
+
+    def select_problems(self, query: Query, limit: int, offset: int) -> list[Problem]:
+        """Problems matching ``query``, ordered by id, rebuilt from their transitions."""
+        clause, params = where(query, _PROBLEM_FILTERS, "registered_on", self.dialect)
+        found = self.rows(
+            f"SELECT {_TRANSITION_READ} FROM transitions t "
+            f"JOIN (SELECT id FROM problems{clause} ORDER BY id LIMIT ? OFFSET ?) p "
+            "ON t.problem_id = p.id ORDER BY t.problem_id, t.sequence",
+            [*params, limit, offset],
+        )
+        return [
+            Problem.from_history(read_transition(row) for row in history)
+            for _id, history in itertools.groupby(found, key=lambda row: row[0])
+        ]
+
+    def count_problems(self, query: Query) -> int:
+        """How many problems match ``query``."""
+        clause, params = where(query, _PROBLEM_FILTERS, "registered_on", self.dialect)
+        number: int = self.rows(f"SELECT count(*) FROM problems{clause}", params)[0][0]
+        return number
+
+    def idempotency_result(self, key: str) -> tuple[str, int] | None:
+        """The (problem id, version) the save with ``key`` produced, or ``None``."""
+        found = self.rows("SELECT problem_id, version FROM idempotency WHERE key = ?", [key])
+        return (found[0][0], found[0][1]) if found else None
+
+    def remember(self, key: str, problem_id: str, version: int) -> None:
+        """Record the result of the save with ``key``."""
+        try:
+            with self.atomic():
+                self.change(
+                    "INSERT INTO idempotency (key, problem_id, version) VALUES (?, ?, ?)",
+                    [key, problem_id, version],
+                )
+        except UniqueKeyError as error:
+            raise DuplicateError(kind="idempotency key", id=key) from error

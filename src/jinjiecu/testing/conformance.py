@@ -1,0 +1,1500 @@
+"""The store conformance suite: every rule of the store contract, as tests any adapter runs.
+
+Every store that ships with jinjiecu (memory, SQLite, PostgreSQL) passes this
+suite, and a store of your own passes it the same way. Subclass
+:class:`StoreConformance` in a test module of yours, under a name pytest
+collects (``Test...``), and give it one fixture, ``store``::
+
+    class TestMyStore(StoreConformance):
+        @pytest.fixture
+        def store(self, tmp_path):
+            with MyStore(tmp_path / "test.db") as store:
+                yield store
+
+The fixture must yield a fresh, empty, open store for every test (function
+scope) and may close it afterwards; the tests never close it themselves. Use
+a new file, a new schema or truncated tables, whatever makes the store empty.
+The store must be usable from several threads at once (some tests race
+writers against each other). That is all: every test method is inherited,
+one per rule of the contract and kind of record (about 180 tests; seconds on
+SQLite, under a minute on a local PostgreSQL, most of it making the fresh
+stores). For pytest's detailed assertion messages, add
+``pytest.register_assert_rewrite("jinjiecu.testing.conformance")`` to your
+``conftest.py``.
+
+What is checked, kind by kind (every kind of :data:`~jinjiecu.storage.base.KINDS`,
+with records drawn from :mod:`jinjiecu.testing.strategies`) and for problems:
+
+- records round-trip exactly (``==``, and the same wire form: decimals keep
+  their exponent, moments their UTC offset, text every code point);
+- ``get``, ``get_versioned``, ``in``; a missing id raises
+  :class:`~jinjiecu.errors.NotFoundError` naming kind and id; a duplicate id
+  (or enterprise credit code) raises :class:`~jinjiecu.errors.DuplicateError`
+  and writes nothing;
+- ``update`` is optimistic: a stale or future version raises
+  :class:`~jinjiecu.errors.ConflictError` with kind, id, expected and actual
+  version, and writes nothing;
+- ``list`` orders by id (code point order, whatever the database collation),
+  pages with ``limit`` and ``offset``, applies every filter the kind has
+  (dates on the local China date, ids matched exactly: no case folding, no
+  ``LIKE`` wildcards); filters the kind does not have and bad pages raise
+  :class:`~jinjiecu.errors.ValidationError`;
+- problems: histories round-trip; ``save`` appends and checks the version,
+  and never rewrites a stored transition; ``apply``; idempotency keys (a
+  retry returns the stored problem and writes nothing; a key is bound to one
+  problem; a rolled-back save forgets its key); (problem id, sequence) stays
+  unique when threads race; every problem filter, kept up to date as
+  problems change;
+- transactions commit when the block ends and roll back on any exception
+  (records, problems, new transitions and idempotency keys alike); batches
+  are all or nothing; a write that fails inside a transaction leaves nothing
+  behind and the transaction goes on (a savepoint per write); nested
+  transactions are refused; calls on the store's own collections commit one
+  by one;
+- hostile text (SQL, quotes, backslashes, control characters, emoji with
+  joiners, unassigned code points, 100,000-character notes) and hostile ids
+  round-trip exactly; a thousand records go in one ``add_many``.
+
+Hypothesis tests run a few examples each, at most the active profile's
+``max_examples``; raise :attr:`StoreConformance.max_examples` in a subclass for
+a longer run. They share the one store of their test: each example uses ids of
+its own, or runs in a transaction that is rolled back at its end.
+
+This module needs pytest and Hypothesis (the ``testing`` extra); it is only
+imported by test suites. The matching state-machine test, which runs random
+steps against the memory store and yours together, is
+:func:`jinjiecu.testing.stateful.run_against_model`.
+"""
+
+# The suite is a test module shipped in the package: asserts are how it checks, and
+# test names say what each rule is.
+# ruff: noqa: S101, D102
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import threading
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jinjiecu.domain.clock import CHINA_TZ, local_date
+from jinjiecu.domain.codes import CreditCode, credit_code_check_character
+from jinjiecu.domain.divisions import DivisionKind
+from jinjiecu.domain.enterprise import Enterprise
+from jinjiecu.domain.events import (
+    Assign,
+    Close,
+    Escalate,
+    HandlingLevel,
+    Reassign,
+    Register,
+    Reject,
+    Scope,
+    Start,
+    Suspend,
+)
+from jinjiecu.domain.ids import (
+    CampaignId,
+    DepartmentId,
+    EnterpriseId,
+    LeaderId,
+    ProblemId,
+    RegionId,
+    VisitId,
+    WorkGroupId,
+)
+from jinjiecu.domain.org import Leader, Region
+from jinjiecu.domain.problem import Actor, ActorKind, Problem
+from jinjiecu.domain.visit import Visit
+from jinjiecu.domain.workflow import ProblemState
+from jinjiecu.errors import (
+    ConflictError,
+    DuplicateError,
+    IllegalTransitionError,
+    JinjiecuError,
+    NotFoundError,
+    StorageError,
+    ValidationError,
+)
+from jinjiecu.storage.base import (
+    KINDS,
+    MAX_PAGE,
+    IndexValues,
+    Query,
+    RecordKind,
+    Records,
+    Store,
+    Transaction,
+)
+from jinjiecu.testing import strategies
+from jinjiecu.testing.stateful import comparable, record_strategy, records_of, renamed_problem
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from jinjiecu.domain.events import EventData
+
+__all__ = ["HOSTILE_IDS", "HOSTILE_NAMES", "HOSTILE_TEXTS", "StoreConformance"]
+
+# ============================================================== test data
+
+HOSTILE_NAMES: tuple[str, ...] = (
+    "'; DROP TABLE records; --",
+    "Robert'); DROP TABLE problems; --",
+    '" OR "1"="1',
+    "' OR ''='",
+    "%_% LIKE 'a%' ESCAPE '\\'",
+    "$$ dollar $tag$ quoting $1 ? :name %s {}",
+    "back\\slash \\\\ \\n \\x00 \\u0000 \\' \\",
+    "单引号'双引号\"反引号`全角＇＂",
+    "👨‍👩‍👧‍👦 🏳️‍🌈 🇨🇳 👍🏽 🧑🏻‍💻 family ZWJ",
+    "unassigned \u0378\u0379 \U000e0080 noncharacters \ufdd0\ufffe\uffff\U0010fffe",
+    "private use \ue000\U000f0000 replacement \ufffd",
+    "bidi \u202eRLO\u202c zero-width \u200b\u200c\u200d\ufeff combining e\u0301 a\u0308",
+    " 前后有空格 ",
+    "NULL",
+    '{"json": [1, 2], "k": null} </script><script>alert(1)</script>',
+    "中" * 200,
+    "a" * 199 + "😀",
+)
+"""Single-line, non-blank names that stores must keep exactly (no control characters)."""
+
+_CONTROL = "".join(map(chr, range(1, 32))) + "\x7f\x80\x85\x9f"
+
+HOSTILE_TEXTS: tuple[str, ...] = (
+    *HOSTILE_NAMES[:12],
+    _CONTROL,
+    "line 1\nline 2\r\nline 3\rline 4\u2028line 5\u2029tab\tend\x0b\x0c",
+    "trailing newline and spaces \n  ",
+    "",
+    "   ",
+    "\n\n",
+    "\\x00 is not NUL but \x01 is SOH",
+    ("进企业'\";--\\\x01😀\u200d\U0010fffe" * 10_000)[:100_000],
+)
+"""Free texts (notes, descriptions) that stores must keep exactly; the last is 100,000 long."""
+
+HOSTILE_IDS: tuple[str, ...] = (
+    "'; DROP TABLE records; --",
+    "a%",
+    "a_",
+    "a\\b",
+    'quote"d',
+    "中文编号",
+    "emoji😀",
+    "Abc",
+    "abc",
+    "x" * 128,
+)
+"""Printable ids that stores must keep exactly and match exactly (case and wildcards)."""
+
+_ORDERING_CHARS = "aAbBzZ09-_.~ %'\"\\中文éÉǅ😀\U00010000Ａ"
+_ORDERING_IDS = st.text(_ORDERING_CHARS, min_size=1, max_size=5).filter(
+    lambda text: text == text.strip()
+)
+"""Ids that sort differently under code point order than under most collations."""
+
+_CLERK = Actor(kind=ActorKind.CLERK, id="clerk-1", name="王科员")
+_T0 = dt.datetime(2020, 3, 2, 9, 0, tzinfo=CHINA_TZ)
+_HOUR = dt.timedelta(hours=1)
+_CATEGORY = "financing"
+
+# A value of every Query field, for the tests that check which filters a kind refuses.
+_QUERY_SAMPLES: dict[str, Any] = {
+    "region_id": RegionId("r-1"),
+    "campaign_id": CampaignId("c-1"),
+    "work_group_id": WorkGroupId("wg-1"),
+    "enterprise_id": EnterpriseId("e-1"),
+    "since": dt.date(2020, 1, 1),
+    "until": dt.date(2020, 12, 31),
+    "state": ProblemState.REGISTERED,
+    "category": _CATEGORY,
+    "scope": Scope.COMMON,
+    "level": HandlingLevel.LOCAL,
+    "department_id": DepartmentId("d-1"),
+}
+
+# For each kind, the attribute behind each id filter: changed to share values between records.
+_FILTER_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "campaign": {"region_id": "region_id"},
+    "region": {"region_id": "parent_id"},
+    "department": {"region_id": "region_id"},
+    "leader": {"region_id": "region_id"},
+    "work_group": {"region_id": "region_id", "campaign_id": "campaign_id"},
+    "office": {"region_id": "region_id"},
+    "enterprise": {"region_id": "region_id"},
+    "project": {"region_id": "region_id", "enterprise_id": "owner_id"},
+    "visit": {
+        "campaign_id": "campaign_id",
+        "work_group_id": "work_group_id",
+        "enterprise_id": "enterprise_id",
+    },
+    "debt_resolution": {"enterprise_id": "enterprise_id"},
+    "asset_disposal": {"enterprise_id": "enterprise_id"},
+    "creditor_committee": {"enterprise_id": "enterprise_id"},
+    "loan_renewal": {"enterprise_id": "borrower_id"},
+    "whitelist": {"region_id": "region_id"},
+    "coordinated_financing": {"enterprise_id": "enterprise_id"},
+    "guarantee_link": {"enterprise_id": "guarantor_id"},
+}
+
+# Shared values: look-alikes that only an exact, case-sensitive comparison tells apart.
+_SHARED: dict[str, tuple[Any, ...]] = {
+    "region_id": tuple(RegionId(t) for t in ("r-1", "R-1", "r%", "r_1", "r'1")),
+    "campaign_id": tuple(CampaignId(t) for t in ("c-1", "C-1", "c%")),
+    "work_group_id": tuple(WorkGroupId(t) for t in ("wg-1", "WG-1", "wg_1")),
+    "enterprise_id": tuple(EnterpriseId(t) for t in ("e-1", "E-1", "e%", "e\\1")),
+}
+
+_FILTERED_KINDS = [kind for kind in KINDS if kind.filters]
+
+
+def _kind_ids(kinds: Sequence[RecordKind[Any, Any]]) -> list[str]:
+    return [kind.name for kind in kinds]
+
+
+# ============================================================== helpers
+
+
+def _credit_code(number: int) -> CreditCode:
+    first17 = f"91371400{number:09d}"
+    return CreditCode(first17 + credit_code_check_character(first17))
+
+
+class _Fresh:
+    """Ids, credit codes and keys never used before in this test's store."""
+
+    def __init__(self, stem: str = "conf") -> None:
+        self._numbers = itertools.count(1)
+        self._stem = stem
+
+    def number(self) -> int:
+        return next(self._numbers)
+
+    def id(self, kind: RecordKind[Any, Any] | None = None) -> Any:
+        name = "problem" if kind is None else kind.name
+        id_type = ProblemId if kind is None else kind.id_type
+        return id_type(f"{self._stem}-{name}-{self.number():06d}")
+
+    def record(self, kind: RecordKind[Any, Any], record: Any, record_id: Any = None) -> Any:
+        """``record`` under a fresh id (or ``record_id``), with a fresh credit code if any."""
+        changes: dict[str, Any] = {"id": self.id(kind) if record_id is None else record_id}
+        if isinstance(record, Enterprise) and record.credit_code is not None:
+            changes["credit_code"] = _credit_code(self.number())
+        return attrs.evolve(record, **changes)
+
+    def problem(self, problem: Problem) -> Problem:
+        return renamed_problem(problem, self.id())
+
+
+class _RollBack(Exception):  # noqa: N818 - not an error: how a test ends its transaction
+    """Raised at the end of an example's transaction so that nothing it wrote stays."""
+
+
+@contextmanager
+def _rolled_back(store: Store) -> Iterator[Transaction]:
+    """A transaction that is always rolled back: the store is as empty afterwards as before."""
+    try:
+        with store.transaction() as tx:
+            yield tx
+            raise _RollBack
+    except _RollBack:
+        pass
+
+
+def _assert_same(got: object, expected: object) -> None:
+    """Equal, of the same type, and identical in wire form (exponents, offsets, code points)."""
+    assert type(got) is type(expected), f"got a {type(got).__name__}, not a {type(expected)}"
+    assert got == expected, (
+        f"stored and read back differ:\n  got      {got!r}\n  expected {expected!r}"
+    )
+    assert comparable(got) == comparable(expected), (
+        "equal, but not identical in wire form (a decimal's exponent, a moment's UTC offset?):\n"
+        f"  got      {comparable(got)!r}\n  expected {comparable(expected)!r}"
+    )
+
+
+def _assert_same_list(got: Sequence[object], expected: Sequence[object]) -> None:
+    got_ids = [str(getattr(item, "id", item)) for item in got]
+    expected_ids = [str(getattr(item, "id", item)) for item in expected]
+    assert got_ids == expected_ids, f"ids listed {got_ids!r}, expected {expected_ids!r}"
+    for got_item, expected_item in zip(got, expected, strict=True):
+        _assert_same(got_item, expected_item)
+
+
+def _by_id(items: Sequence[Any]) -> list[Any]:
+    """Sorted by id in code point order, the order every store lists in."""
+    return sorted(items, key=lambda item: str(item.id))
+
+
+def _index_matches(index: IndexValues, given: dict[str, Any]) -> bool:
+    for name, value in given.items():
+        if name == "since":
+            if index.day is None or index.day < value:
+                return False
+        elif name == "until":
+            if index.day is None or index.day > value:
+                return False
+        elif getattr(index, name) != value:
+            return False
+    return True
+
+
+def _problem_values(problem: Problem) -> dict[str, Any]:
+    """The value each problem filter compares with (dates: the local registration day)."""
+    return {
+        "region_id": problem.region_id,
+        "campaign_id": problem.campaign_id,
+        "work_group_id": problem.work_group_id,
+        "enterprise_id": problem.enterprise_id,
+        "state": problem.state,
+        "category": problem.category,
+        "scope": problem.scope,
+        "level": problem.level,
+        "department_id": problem.lead_department_id,
+        "day": local_date(problem.registered_at),
+    }
+
+
+def _problem_matches(problem: Problem, given: dict[str, Any]) -> bool:
+    values = _problem_values(problem)
+    for name, value in given.items():
+        if name == "since":
+            if values["day"] < value:
+                return False
+        elif name == "until":
+            if values["day"] > value:
+                return False
+        elif values[name] != value:
+            return False
+    return True
+
+
+def _registered(
+    problem_id: str | ProblemId,
+    *,
+    at: dt.datetime = _T0,
+    title: str = "厂区道路积水",
+    description: str = "",
+    note: str = "",
+    actor: Actor = _CLERK,
+    region_id: str = "r-1",
+    campaign_id: str | None = None,
+    enterprise_id: str = "e-1",
+) -> Problem:
+    details = Register(
+        title=title,
+        category=_CATEGORY,
+        region_id=RegionId(region_id),
+        description=description,
+        enterprise_id=EnterpriseId(enterprise_id),
+        campaign_id=None if campaign_id is None else CampaignId(campaign_id),
+    )
+    return Problem.register(details, at=at, actor=actor, id=ProblemId(problem_id), note=note)
+
+
+def _then(problem: Problem, *events: EventData, note: str = "") -> Problem:
+    """``problem`` with ``events`` applied an hour apart."""
+    for data in events:
+        at = problem.transitions[-1].at + _HOUR
+        problem = problem.apply(data, at=at, actor=_CLERK, note=note)
+    return problem
+
+
+def _assign(department: str = "d-1") -> Assign:
+    return Assign(lead_department_id=DepartmentId(department))
+
+
+def _region(region_id: str, name: str = "乐陵市", parent_id: str | None = None) -> Region:
+    return Region(
+        id=RegionId(region_id),
+        name=name,
+        kind=DivisionKind.COUNTY_LEVEL_CITY,
+        parent_id=None if parent_id is None else RegionId(parent_id),
+    )
+
+
+def _enterprise(
+    enterprise_id: str,
+    *,
+    name: str = "德州某纺织有限公司",
+    region_id: str = "r-1",
+    credit_code: CreditCode | None = None,
+    industry: str = "纺织",
+) -> Enterprise:
+    return Enterprise(
+        id=EnterpriseId(enterprise_id),
+        name=name,
+        region_id=RegionId(region_id),
+        credit_code=credit_code,
+        industry=industry,
+    )
+
+
+def _visit(visit_id: str, *, at: dt.datetime = _T0, notes: str = "") -> Visit:
+    return Visit(
+        id=VisitId(visit_id),
+        campaign_id=CampaignId("c-1"),
+        at=at,
+        work_group_id=WorkGroupId("wg-1"),
+        enterprise_id=EnterpriseId("e-1"),
+        notes=notes,
+    )
+
+
+def _race(calls: Sequence[Callable[[], object]]) -> list[object]:
+    """Run ``calls`` in threads released together; each gives its result or its exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = calls[index]()
+        except Exception as error:  # noqa: BLE001 - handed back to the test to check
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+# ============================================================== the suite
+
+_kinds = pytest.mark.parametrize("kind", KINDS, ids=_kind_ids(KINDS))
+_filtered_kinds = pytest.mark.parametrize("kind", _FILTERED_KINDS, ids=_kind_ids(_FILTERED_KINDS))
+
+
+class StoreConformance:
+    """Every rule of the store contract as a test; subclass it and give a ``store`` fixture.
+
+    See the module documentation for how. The subclass's name must start with
+    ``Test`` for pytest to collect it; this class itself is never collected.
+    """
+
+    max_examples: ClassVar[int] = 8
+    """Examples per Hypothesis test (the active profile's ``max_examples`` if lower)."""
+
+    # ---------------------------------------------------------- machinery
+
+    def _check(self, test: Callable[..., None], *given_strategies: st.SearchStrategy[Any]) -> None:
+        """Run ``test`` as a Hypothesis test with this suite's settings."""
+        chosen = settings(
+            max_examples=min(self.max_examples, settings().max_examples),
+            deadline=None,
+            suppress_health_check=[
+                HealthCheck.too_slow,
+                HealthCheck.filter_too_much,
+                HealthCheck.data_too_large,
+            ],
+        )
+        chosen(given(*given_strategies)(test))()
+
+    # ---------------------------------------------------------- the fixture
+
+    def test_the_store_fixture_gives_an_empty_open_store(self, store: Store) -> None:
+        assert isinstance(store, Store)
+        assert isinstance(store.url, str)
+        for kind in KINDS:
+            assert records_of(store, kind).count() == 0, f"{kind.name} records already there"
+            assert records_of(store, kind).list() == []
+        assert store.problems.count() == 0
+        assert store.problems.list() == []
+
+    # ---------------------------------------------------------- records, kind by kind
+
+    @_kinds
+    def test_a_record_round_trips(self, store: Store, kind: RecordKind[Any, Any]) -> None:
+        fresh = _Fresh()
+        records = records_of(store, kind)
+
+        def check(drawn: Any) -> None:
+            record = fresh.record(kind, drawn)
+            records.add(record)
+            _assert_same(records.get(record.id), record)
+            versioned = records.get_versioned(record.id)
+            assert versioned.version == 1
+            _assert_same(versioned.record, record)
+            assert record.id in records
+
+        self._check(check, record_strategy(kind))
+
+    @_kinds
+    def test_a_missing_id_raises_not_found_naming_kind_and_id(
+        self, store: Store, kind: RecordKind[Any, Any]
+    ) -> None:
+        fresh = _Fresh()
+        records = records_of(store, kind)
+        missing = kind.id_type("missing 'one'; --")
+
+        def check(drawn: Any) -> None:
+            records.add(fresh.record(kind, drawn))
+            for read in (records.get, records.get_versioned):
+                with pytest.raises(NotFoundError) as raised:
+                    read(missing)
+                assert (raised.value.kind, raised.value.id) == (kind.name, missing)
+            assert missing not in records
+            absent = fresh.record(kind, drawn)
+            with pytest.raises(NotFoundError) as raised:
+                records.update(absent, expected_version=1)
+            assert (raised.value.kind, raised.value.id) == (kind.name, absent.id)
+            assert absent.id not in records
+
+        self._check(check, record_strategy(kind))
+
+    @_kinds
+    def test_a_duplicate_id_is_refused_and_nothing_written(
+        self, store: Store, kind: RecordKind[Any, Any]
+    ) -> None:
+        fresh = _Fresh()
+        records = records_of(store, kind)
+
+        def check(first: Any, second: Any) -> None:
+            original = fresh.record(kind, first)
+            other = fresh.record(kind, second, record_id=original.id)
+            records.add(original)
+            for add in (records.add, lambda record: records.add_many([record])):
+                with pytest.raises(DuplicateError) as raised:
+                    add(other)
+                assert (raised.value.kind, raised.value.id) == (kind.name, original.id)
+            _assert_same(records.get(original.id), original)
+            assert records.get_versioned(original.id).version == 1
+
+        strategy = record_strategy(kind)
+        self._check(check, strategy, strategy)
+
+    @_kinds
+    def test_update_is_optimistic_and_a_stale_version_writes_nothing(
+        self, store: Store, kind: RecordKind[Any, Any]
+    ) -> None:
+        fresh = _Fresh()
+        records = records_of(store, kind)
+
+        def check(first: Any, second: Any, third: Any) -> None:
+            original = fresh.record(kind, first)
+            changed = fresh.record(kind, second, record_id=original.id)
+            stale = fresh.record(kind, third, record_id=original.id)
+            records.add(original)
+            assert records.update(changed, expected_version=1) == 2
+            _assert_same(records.get(original.id), changed)
+            assert records.get_versioned(original.id).version == 2
+            _check_filters_follow(records, kind, original, changed)
+            for expected_version in (1, 3):
+                with pytest.raises(ConflictError) as raised:
+                    records.update(stale, expected_version=expected_version)
+                error = raised.value
+                assert (error.kind, error.id) == (kind.name, original.id)
+                assert (error.expected_version, error.actual_version) == (expected_version, 2)
+                versioned = records.get_versioned(original.id)
+                assert versioned.version == 2
+                _assert_same(versioned.record, changed)
+            assert records.update(stale, expected_version=2) == 3
+            _assert_same(records.get(original.id), stale)
+            with pytest.raises(ValidationError):
+                records.update(stale, expected_version=0)
+
+        strategy = record_strategy(kind)
+        self._check(check, strategy, strategy, strategy)
+
+    @_kinds
+    def test_add_many_is_all_or_nothing(self, store: Store, kind: RecordKind[Any, Any]) -> None:
+        fresh = _Fresh()
+        records = records_of(store, kind)
+
+        def check(drawn: list[Any], position: int) -> None:
+            existing = fresh.record(kind, drawn[0])
+            records.add(existing)
+            before = records.count()
+            batch = [fresh.record(kind, record) for record in drawn[1:]]
+            duplicate = fresh.record(kind, drawn[0], record_id=existing.id)
+            for bad_batch in (
+                [*batch[:position], duplicate, *batch[position:]],  # clashes with the store
+                [*batch, batch[position % len(batch)]],  # clashes within the batch
+            ):
+                with pytest.raises(DuplicateError):
+                    records.add_many(bad_batch)
+                assert records.count() == before
+                for record in batch:
+                    assert record.id not in records, "part of a refused batch was written"
+            assert records.add_many(batch) == len(batch)
+            assert records.count() == before + len(batch)
+            assert records.add_many([]) == 0
+
+        self._check(
+            check,
+            st.lists(record_strategy(kind), min_size=2, max_size=5),
+            st.integers(min_value=0, max_value=4),
+        )
+
+    @_kinds
+    def test_list_orders_by_id_in_code_point_order_and_pages(
+        self, store: Store, kind: RecordKind[Any, Any]
+    ) -> None:
+        def check(drawn: list[Any], texts: list[str]) -> None:
+            fresh = _Fresh()
+            batch = [
+                fresh.record(kind, record, record_id=kind.id_type(text))
+                for record, text in zip(drawn, texts, strict=False)
+            ]
+            expected = _by_id(batch)
+            with _rolled_back(store) as tx:
+                records = records_of(tx, kind)
+                assert records.count() == 0, "an earlier transaction was not rolled back"
+                records.add_many(batch)
+                _assert_same_list(records.list(limit=MAX_PAGE), expected)
+                _assert_same_list(records.list(), expected[:100])
+                assert records.count() == len(batch)
+                for limit in (1, 2, 3):
+                    pages = [
+                        records.list(limit=limit, offset=offset)
+                        for offset in range(0, len(batch) + limit, limit)
+                    ]
+                    assert all(len(page) <= limit for page in pages)
+                    _assert_same_list([r for page in pages for r in page], expected)
+                for offset in (len(batch), len(batch) + 5, 10**6):
+                    assert records.list(offset=offset) == []
+
+        self._check(
+            check,
+            st.lists(record_strategy(kind), min_size=1, max_size=8),
+            st.lists(_ORDERING_IDS, min_size=8, max_size=8, unique=True),
+        )
+
+    @_filtered_kinds
+    def test_every_filter_of_the_kind_selects_exactly_the_matching_records(
+        self, store: Store, kind: RecordKind[Any, Any]
+    ) -> None:
+        attributes = _FILTER_ATTRIBUTES.get(kind.name, {})
+
+        def share(record: Any, data: st.DataObject) -> Any:
+            for field, attribute in attributes.items():
+                if data.draw(st.booleans()):
+                    value = data.draw(st.sampled_from(_SHARED[field]))
+                    try:
+                        record = attrs.evolve(record, **{attribute: value})
+                    except ValidationError:  # e.g. a guarantor cannot be its own borrower
+                        continue
+            return record
+
+        def queries(record: Any) -> list[Query]:
+            index = kind.index(record)
+            found: list[Query] = []
+            exact: dict[str, Any] = {}
+            for field in sorted(kind.filters - {"since", "until"}):
+                value = getattr(index, field)
+                if value is not None:
+                    exact[field] = value
+                    found.append(Query(**{field: value}))
+                found.extend(Query(**{field: shared}) for shared in _SHARED[field][:3])
+            if "since" in kind.filters and index.day is not None:
+                day = index.day
+                found += [
+                    Query(since=day),
+                    Query(until=day),
+                    Query(since=day, until=day),
+                    Query(since=day + dt.timedelta(days=1)),
+                    Query(until=day - dt.timedelta(days=1)),
+                ]
+                exact.update(since=day, until=day)
+            if exact:
+                found.append(Query(**exact))
+            return found
+
+        def check(drawn: list[Any], data: st.DataObject) -> None:
+            fresh = _Fresh()
+            batch = [share(fresh.record(kind, record), data) for record in drawn]
+            by_id = _by_id(batch)
+            with _rolled_back(store) as tx:
+                records = records_of(tx, kind)
+                assert records.count() == 0, "an earlier transaction was not rolled back"
+                records.add_many(batch)
+                for record in batch[:3]:
+                    for query in queries(record):
+                        given_fields = query.given()
+                        expected = [r for r in by_id if _index_matches(kind.index(r), given_fields)]
+                        got = records.list(query, limit=MAX_PAGE)
+                        _assert_same_list(got, expected)
+                        assert records.count(query) == len(expected), query
+                        if len(expected) > 1:
+                            _assert_same_list(records.list(query, limit=1, offset=1), expected[1:2])
+
+        self._check(check, st.lists(record_strategy(kind), min_size=1, max_size=6), st.data())
+
+    @_kinds
+    def test_filters_the_kind_does_not_have_and_bad_pages_are_refused(
+        self, store: Store, kind: RecordKind[Any, Any]
+    ) -> None:
+        records = records_of(store, kind)
+        for field, value in _QUERY_SAMPLES.items():
+            query = Query(**{field: value})
+            if field in kind.filters:
+                assert records.count(query) == 0
+                assert records.list(query) == []
+                continue
+            for call in (records.list, records.count):
+                with pytest.raises(ValidationError) as raised:
+                    call(query)
+                assert raised.value.field == "query"
+        _check_bad_pages(records)
+
+    # ---------------------------------------------------------- enterprises
+
+    def test_an_enterprise_credit_code_is_unique(self, store: Store) -> None:
+        code, other_code = _credit_code(1), _credit_code(2)
+        first = _enterprise("e-1", credit_code=code)
+        store.enterprises.add(first)
+        clash = _enterprise("e-2", credit_code=code)
+        with pytest.raises(DuplicateError):
+            store.enterprises.add(clash)
+        assert clash.id not in store.enterprises
+        # Enterprises without a credit code do not clash with one another.
+        store.enterprises.add_many([_enterprise("e-3"), _enterprise("e-4")])
+        # Updating to a code in use is refused and writes nothing.
+        with pytest.raises(DuplicateError):
+            store.enterprises.update(
+                attrs.evolve(_enterprise("e-3"), credit_code=code), expected_version=1
+            )
+        assert store.enterprises.get_versioned(EnterpriseId("e-3")).version == 1
+        assert store.enterprises.get(EnterpriseId("e-3")).credit_code is None
+        # A batch with a code in use, or the same code twice, is refused whole.
+        for batch in (
+            [_enterprise("e-5", credit_code=other_code), _enterprise("e-6", credit_code=code)],
+            [
+                _enterprise("e-5", credit_code=other_code),
+                _enterprise("e-6", credit_code=other_code),
+            ],
+        ):
+            with pytest.raises(DuplicateError):
+                store.enterprises.add_many(batch)
+            assert EnterpriseId("e-5") not in store.enterprises
+            assert EnterpriseId("e-6") not in store.enterprises
+        # Keeping one's own code is fine; giving it up frees it for another enterprise.
+        assert store.enterprises.update(attrs.evolve(first, name="新名称"), expected_version=1) == 2
+        assert (
+            store.enterprises.update(
+                attrs.evolve(first, credit_code=other_code), expected_version=2
+            )
+            == 3
+        )
+        store.enterprises.add(clash)
+        assert store.enterprises.get(clash.id).credit_code == code
+        assert store.enterprises.count() == 4
+
+    # ---------------------------------------------------------- problems
+
+    def test_a_problem_history_round_trips(self, store: Store) -> None:
+        fresh = _Fresh()
+
+        def check(drawn: Problem, via_save: bool) -> None:  # noqa: FBT001 - drawn by given
+            problem = fresh.problem(drawn)
+            if via_save:
+                _assert_same(store.problems.save(problem, expected_version=0), problem)
+            else:
+                store.problems.add(problem)
+            stored = store.problems.get(problem.id)
+            _assert_same(stored, problem)
+            assert stored.version == problem.version
+            assert problem.id in store.problems
+            listed = [p for p in store.problems.list(limit=MAX_PAGE) if p.id == problem.id]
+            _assert_same_list(listed, [problem])
+
+        self._check(check, strategies.problems(max_steps=8), st.booleans())
+
+    def test_a_missing_problem_raises_not_found(self, store: Store) -> None:
+        missing = ProblemId("missing 'problem'; --")
+        with pytest.raises(NotFoundError) as raised:
+            store.problems.get(missing)
+        assert (raised.value.kind, raised.value.id) == ("problem", missing)
+        assert missing not in store.problems
+        with pytest.raises(NotFoundError) as raised:
+            store.problems.apply(missing, Start(), at=_T0, actor=_CLERK)
+        assert (raised.value.kind, raised.value.id) == ("problem", missing)
+        never_stored = _then(_registered(missing), _assign())
+        with pytest.raises(NotFoundError):
+            store.problems.save(never_stored, expected_version=1)
+        assert missing not in store.problems
+
+    def test_a_duplicate_problem_is_refused_and_nothing_written(self, store: Store) -> None:
+        problem = _registered("p-1")
+        store.problems.add(problem)
+        other = _registered("p-1", title="另一个问题")
+        for write in (
+            store.problems.add,
+            lambda p: store.problems.save(p, expected_version=0),
+            lambda p: store.problems.add_many([_registered("p-2"), p]),
+        ):
+            with pytest.raises(DuplicateError) as raised:
+                write(other)
+            assert (raised.value.kind, raised.value.id) == ("problem", "p-1")
+        _assert_same(store.problems.get(ProblemId("p-1")), problem)
+        assert ProblemId("p-2") not in store.problems
+        assert store.problems.count() == 1
+
+    def test_save_appends_new_transitions_and_checks_the_version(self, store: Store) -> None:
+        registered = _registered("p-1")
+        _assert_same(store.problems.save(registered, expected_version=0), registered)
+        started = _then(registered, _assign(), Start())
+        _assert_same(store.problems.save(started, expected_version=1), started)
+        _assert_same(store.problems.get(registered.id), started)
+        # Someone else's change, made from version 1: refused, nothing written.
+        rejected = _then(registered, Reject(reason="不属于帮办范围"))
+        with pytest.raises(ConflictError) as raised:
+            store.problems.save(rejected, expected_version=1)
+        error = raised.value
+        assert (error.kind, error.id, error.expected_version, error.actual_version) == (
+            "problem",
+            "p-1",
+            1,
+            3,
+        )
+        _assert_same(store.problems.get(registered.id), started)
+        # A version from the future is stale too.
+        later = _then(started, Escalate(), Suspend(reason="等待批复"))
+        with pytest.raises(ConflictError) as raised:
+            store.problems.save(later, expected_version=4)
+        assert (raised.value.expected_version, raised.value.actual_version) == (4, 3)
+        _assert_same(store.problems.get(registered.id), started)
+        # Nothing new to save is a caller's mistake.
+        with pytest.raises(ValidationError):
+            store.problems.save(started, expected_version=3)
+        _assert_same(store.problems.save(later, expected_version=3), later)
+        assert store.problems.get(registered.id).version == 5
+
+    def test_save_never_rewrites_stored_transitions(self, store: Store) -> None:
+        stored = _then(_registered("p-1"), _assign())
+        store.problems.add(stored)
+        # A caller's problem whose first two transitions differ from the stored ones.
+        diverging = _then(_registered("p-1", title="另一个标题"), _assign("d-9"), Start())
+        with suppress(JinjiecuError):  # refusing the save is one way to keep the history
+            store.problems.save(diverging, expected_version=2)
+        assert store.problems.get(stored.id).transitions[:2] == stored.transitions, (
+            "a save rewrote transitions that were already stored"
+        )
+
+    def test_apply_loads_applies_and_saves_one_event(self, store: Store) -> None:
+        registered = _registered("p-1")
+        store.problems.add(registered)
+        at = _T0 + _HOUR
+        assigned = store.problems.apply(registered.id, _assign(), at=at, actor=_CLERK, note="交办")
+        assert assigned.version == 2
+        assert assigned.state is ProblemState.ASSIGNED
+        _assert_same(assigned, registered.apply(_assign(), at=at, actor=_CLERK, note="交办"))
+        _assert_same(store.problems.get(registered.id), assigned)
+        with pytest.raises(ConflictError) as raised:
+            store.problems.apply(
+                registered.id, Start(), at=at + _HOUR, actor=_CLERK, expected_version=1
+            )
+        assert (raised.value.expected_version, raised.value.actual_version) == (1, 2)
+        started = store.problems.apply(
+            registered.id, Start(), at=at + _HOUR, actor=_CLERK, expected_version=2
+        )
+        assert started.version == 3
+        with pytest.raises(IllegalTransitionError):
+            store.problems.apply(registered.id, Close(), at=at + 2 * _HOUR, actor=_CLERK)
+        with pytest.raises(ValidationError):  # before the last transition
+            store.problems.apply(registered.id, Suspend(reason="等待"), at=_T0, actor=_CLERK)
+        _assert_same(store.problems.get(registered.id), started)
+
+    def test_an_idempotency_key_makes_a_retry_write_nothing(self, store: Store) -> None:
+        registered = _registered("p-1")
+        for _ in range(2):  # the first save and its retry
+            _assert_same(
+                store.problems.save(registered, expected_version=0, idempotency_key="k-0"),
+                registered,
+            )
+        assigned = _then(registered, _assign())
+        for _ in range(2):
+            saved = store.problems.save(assigned, expected_version=1, idempotency_key="k-1")
+            _assert_same(saved, assigned)
+        at = assigned.transitions[-1].at + _HOUR
+        started = store.problems.apply(
+            registered.id, Start(), at=at, actor=_CLERK, idempotency_key="k-2"
+        )
+        retried = store.problems.apply(
+            registered.id, Start(), at=at, actor=_CLERK, idempotency_key="k-2"
+        )
+        _assert_same(retried, started)
+        assert store.problems.get(registered.id).version == 3
+        # A retry after the problem moved on returns the problem as stored, writing nothing.
+        _assert_same(
+            store.problems.save(assigned, expected_version=1, idempotency_key="k-1"), started
+        )
+        _assert_same(store.problems.get(registered.id), started)
+        for key in ("'; DROP TABLE idempotency; --", "键\\'\"😀\u200d", "k" * 200):
+            changed = _then(store.problems.get(registered.id), Escalate())
+            current = changed.version - 1
+            for _ in range(2):
+                saved = store.problems.save(changed, expected_version=current, idempotency_key=key)
+                _assert_same(saved, changed)
+            assert store.problems.get(registered.id).version == changed.version
+
+    def test_an_idempotency_key_belongs_to_one_problem(self, store: Store) -> None:
+        first, second = _registered("p-1"), _registered("p-2")
+        store.problems.save(first, expected_version=0, idempotency_key="k-1")
+        store.problems.add(second)
+        writes: list[Callable[[], object]] = [
+            lambda: store.problems.save(
+                _then(second, _assign()), expected_version=1, idempotency_key="k-1"
+            ),
+            lambda: store.problems.apply(
+                second.id, _assign(), at=_T0 + _HOUR, actor=_CLERK, idempotency_key="k-1"
+            ),
+        ]
+        for write in writes:
+            with pytest.raises(ValidationError) as raised:
+                write()
+            assert raised.value.field == "idempotency_key"
+            _assert_same(store.problems.get(second.id), second)
+
+    def test_a_rolled_back_save_forgets_its_idempotency_key(self, store: Store) -> None:
+        registered = _registered("p-1")
+        store.problems.add(registered)
+        assigned = _then(registered, _assign())
+        with pytest.raises(_RollBack), store.transaction() as tx:  # noqa: PT012
+            tx.problems.save(assigned, expected_version=1, idempotency_key="k-1")
+            raise _RollBack
+        _assert_same(store.problems.get(registered.id), registered)
+        # The retry after the failure does the work, once.
+        for _ in range(2):
+            store.problems.save(assigned, expected_version=1, idempotency_key="k-1")
+        _assert_same(store.problems.get(registered.id), assigned)
+
+    def test_one_of_two_racing_saves_wins_and_the_other_conflicts(self, store: Store) -> None:
+        registered = _registered("p-1")
+        store.problems.add(registered)
+        variants = [_then(registered, _assign(f"d-{n}")) for n in range(4)]
+        results = _race(
+            [functools.partial(store.problems.save, v, expected_version=1) for v in variants]
+        )
+        winners = [r for r in results if isinstance(r, Problem)]
+        losers = [r for r in results if not isinstance(r, Problem)]
+        assert len(winners) == 1, f"one save must win, got {results!r}"
+        for loser in losers:
+            assert isinstance(loser, ConflictError), f"expected a ConflictError, got {loser!r}"
+            assert (loser.id, loser.expected_version, loser.actual_version) == ("p-1", 1, 2)
+        _assert_same(store.problems.get(registered.id), winners[0])
+
+    def test_one_of_two_racing_updates_wins_and_the_other_conflicts(self, store: Store) -> None:
+        store.regions.add(_region("r-1"))
+        variants = [_region("r-1", name=f"名称{n}") for n in range(4)]
+        results = _race(
+            [functools.partial(store.regions.update, v, expected_version=1) for v in variants]
+        )
+        assert results.count(2) == 1, f"one update must win, got {results!r}"
+        winner = variants[results.index(2)]
+        for loser in (r for r in results if r != 2):
+            assert isinstance(loser, ConflictError), f"expected a ConflictError, got {loser!r}"
+            assert (loser.expected_version, loser.actual_version) == (1, 2)
+        _assert_same(store.regions.get(RegionId("r-1")), winner)
+        assert store.regions.get_versioned(RegionId("r-1")).version == 2
+
+    def test_racing_saves_of_different_problems_all_succeed(self, store: Store) -> None:
+        problems = [_registered(f"p-{n}") for n in range(4)]
+        store.problems.add_many(problems)
+        changed = [_then(problem, _assign()) for problem in problems]
+        results = _race(
+            [functools.partial(store.problems.save, p, expected_version=1) for p in changed]
+        )
+        assert all(isinstance(result, Problem) for result in results), results
+        for problem in changed:
+            _assert_same(store.problems.get(problem.id), problem)
+
+    def test_racing_applies_never_repeat_a_sequence_number(self, store: Store) -> None:
+        assigned = _then(_registered("p-1"), _assign())
+        store.problems.add(assigned)
+        at = assigned.transitions[-1].at + _HOUR
+        results = _race(
+            [
+                functools.partial(
+                    store.problems.apply,
+                    assigned.id,
+                    Reassign(lead_department_id=DepartmentId(f"d-{n}")),
+                    at=at,
+                    actor=_CLERK,
+                )
+                for n in range(2, 6)
+            ]
+        )
+        done = [r for r in results if isinstance(r, Problem)]
+        assert all(isinstance(r, Problem | ConflictError) for r in results), results
+        stored = store.problems.get(assigned.id)
+        assert stored.version == assigned.version + len(done)
+        assert [t.sequence for t in stored.transitions] == list(range(1, stored.version + 1))
+
+    def test_every_problem_filter_selects_exactly_the_matching_problems(self, store: Store) -> None:
+        region, campaign, group = RegionId("r-1"), CampaignId("c-1"), WorkGroupId("wg-1")
+        drawn = st.one_of(
+            strategies.problems(
+                max_steps=6, region_id=region, campaign_id=campaign, work_group_id=group
+            ),
+            strategies.problems(max_steps=6, region_id=RegionId("R-1"), campaign_id=campaign),
+            strategies.problems(max_steps=6),
+        )
+
+        def queries(problem: Problem) -> list[Query]:
+            values = _problem_values(problem)
+            day = values.pop("day")
+            found = [Query(**{f: v}) for f, v in values.items() if v is not None]
+            found += [
+                Query(since=day),
+                Query(until=day),
+                Query(since=day, until=day),
+                Query(since=day + dt.timedelta(days=1)),
+                Query(region_id=RegionId("r%")),
+                Query(**{f: v for f, v in values.items() if v is not None}, since=day, until=day),
+            ]
+            return found
+
+        def check(drawn_problems: list[Problem]) -> None:
+            fresh = _Fresh()
+            batch = [fresh.problem(problem) for problem in drawn_problems]
+            by_id = _by_id(batch)
+            with _rolled_back(store) as tx:
+                assert tx.problems.count() == 0, "an earlier transaction was not rolled back"
+                tx.problems.add_many(batch)
+                for problem in batch[:3]:
+                    for query in queries(problem):
+                        given_fields = query.given()
+                        expected = [p for p in by_id if _problem_matches(p, given_fields)]
+                        _assert_same_list(tx.problems.list(query, limit=MAX_PAGE), expected)
+                        assert tx.problems.count(query) == len(expected), query
+                        if len(expected) > 1:
+                            page = tx.problems.list(query, limit=1, offset=1)
+                            _assert_same_list(page, expected[1:2])
+
+        self._check(check, st.lists(drawn, min_size=1, max_size=6))
+
+    def test_problem_filters_follow_the_problem_as_it_changes(self, store: Store) -> None:
+        registered = _registered("p-1")
+        store.problems.add(registered)
+
+        def ids(**fields: Any) -> list[str]:
+            return [p.id for p in store.problems.list(Query(**fields))]
+
+        assert ids(state=ProblemState.REGISTERED) == ["p-1"]
+        assigned = _then(registered, _assign("d-1"))
+        store.problems.save(assigned, expected_version=1)
+        assert ids(state=ProblemState.REGISTERED) == []
+        assert ids(state=ProblemState.ASSIGNED) == ["p-1"]
+        assert ids(department_id=DepartmentId("d-1")) == ["p-1"]
+        at = assigned.transitions[-1].at + _HOUR
+        reassign = Reassign(
+            lead_department_id=DepartmentId("d-2"), co_department_ids=(DepartmentId("d-1"),)
+        )
+        store.problems.apply(registered.id, reassign, at=at, actor=_CLERK)
+        assert ids(department_id=DepartmentId("d-1")) == [], "co-departments do not count"
+        assert ids(department_id=DepartmentId("d-2")) == ["p-1"]
+        assert ids(level=HandlingLevel.LOCAL) == ["p-1"]
+        store.problems.apply(registered.id, Escalate(), at=at + _HOUR, actor=_CLERK)
+        assert ids(level=HandlingLevel.LOCAL) == []
+        assert ids(level=HandlingLevel.COUNTY) == ["p-1"]
+        assert ids(state=ProblemState.ASSIGNED, level=HandlingLevel.COUNTY) == ["p-1"]
+        assert store.problems.count(Query(state=ProblemState.ASSIGNED)) == 1
+
+    def test_problem_dates_filter_on_the_local_registration_day(self, store: Store) -> None:
+        utc = dt.UTC
+        late_utc = _registered("p-a", at=dt.datetime(2020, 1, 1, 16, 30, tzinfo=utc))  # 1-2 local
+        late_local = _registered("p-b", at=dt.datetime(2020, 1, 1, 23, 30, tzinfo=CHINA_TZ))
+        end_of_day = _registered("p-c", at=dt.datetime(2020, 1, 2, 15, 59, 59, tzinfo=utc))
+        late_utc = _then(late_utc, _assign())  # a later transition does not move the day
+        store.problems.add_many([late_utc, late_local, end_of_day])
+
+        def ids(**fields: Any) -> list[str]:
+            return [p.id for p in store.problems.list(Query(**fields))]
+
+        day1, day2 = dt.date(2020, 1, 1), dt.date(2020, 1, 2)
+        assert ids(since=day2) == ["p-a", "p-c"]
+        assert ids(until=day1) == ["p-b"]
+        assert ids(since=day2, until=day2) == ["p-a", "p-c"]
+        assert ids(since=day1, until=day1) == ["p-b"]
+        assert ids(since=dt.date(2020, 1, 3)) == []
+        assert store.problems.count(Query(since=day1, until=day2)) == 3
+
+    def test_visit_dates_filter_on_the_local_day(self, store: Store) -> None:
+        utc = dt.UTC
+        store.visits.add_many(
+            [
+                _visit("v-a", at=dt.datetime(2020, 1, 1, 16, 30, tzinfo=utc)),  # 1-2 local
+                _visit("v-b", at=dt.datetime(2020, 1, 1, 23, 30, tzinfo=CHINA_TZ)),
+                _visit("v-c", at=dt.datetime(2020, 1, 2, 15, 59, 59, tzinfo=utc)),
+            ]
+        )
+
+        def ids(**fields: Any) -> list[str]:
+            return [v.id for v in store.visits.list(Query(**fields))]
+
+        day1, day2 = dt.date(2020, 1, 1), dt.date(2020, 1, 2)
+        assert ids(since=day2) == ["v-a", "v-c"]
+        assert ids(until=day1) == ["v-b"]
+        assert ids(since=day1, until=day1) == ["v-b"]
+
+    def test_problem_lists_order_by_id_and_page_and_refuse_bad_pages(self, store: Store) -> None:
+        texts = ["b", "B", "a-2", "a-10", "a_1", "中", "é", "😀", "Ａ", "Z"]
+        problems = [_registered(text) for text in texts]
+        store.problems.add_many(problems)
+        expected = _by_id(problems)
+        _assert_same_list(store.problems.list(), expected)
+        pages = [store.problems.list(limit=3, offset=offset) for offset in range(0, 12, 3)]
+        _assert_same_list([p for page in pages for p in page], expected)
+        assert store.problems.list(offset=len(texts)) == []
+        _check_bad_pages(store.problems)
+
+    # ---------------------------------------------------------- transactions
+
+    def test_a_transaction_commits_when_the_block_succeeds(self, store: Store) -> None:
+        store.regions.add(_region("r-0"))
+        problem = _registered("p-1")
+        with store.transaction() as tx:
+            tx.regions.add(_region("r-1"))
+            tx.enterprises.add(_enterprise("e-1", credit_code=_credit_code(1)))
+            tx.regions.update(_region("r-0", name="改名"), expected_version=1)
+            tx.problems.save(problem, expected_version=0, idempotency_key="k-1")
+            tx.problems.apply(problem.id, _assign(), at=_T0 + _HOUR, actor=_CLERK)
+            # Reads inside the transaction see its own writes.
+            assert RegionId("r-1") in tx.regions
+            assert tx.regions.count() == 2
+            assert tx.problems.get(problem.id).version == 2
+            assert [p.id for p in tx.problems.list(Query(state=ProblemState.ASSIGNED))] == ["p-1"]
+        assert store.regions.get(RegionId("r-0")).name == "改名"
+        assert store.regions.get_versioned(RegionId("r-0")).version == 2
+        assert RegionId("r-1") in store.regions
+        assert EnterpriseId("e-1") in store.enterprises
+        assert store.problems.get(problem.id).version == 2
+        # The key was kept: its retry writes nothing and returns the stored problem.
+        retried = store.problems.save(problem, expected_version=0, idempotency_key="k-1")
+        assert retried.version == 2
+
+    @pytest.mark.parametrize(
+        "failure",
+        ["exception", "base exception", "storage error", "validation error"],
+    )
+    def test_a_transaction_rolls_back_everything_on_any_exception(
+        self, store: Store, failure: str
+    ) -> None:
+        store.regions.add(_region("r-0"))
+        stored = _registered("p-0")
+        store.problems.add(stored)
+        before = _then(stored, _assign())
+        new_problem = _registered("p-1")
+
+        class Failure(BaseException):
+            pass
+
+        raised: type[BaseException] = {
+            "exception": RuntimeError,
+            "base exception": Failure,
+            "storage error": DuplicateError,
+            "validation error": ValidationError,
+        }[failure]
+        with pytest.raises(raised), store.transaction() as tx:  # noqa: PT012
+            tx.regions.add(_region("r-1"))
+            tx.regions.update(_region("r-0", name="改名"), expected_version=1)
+            tx.enterprises.add_many([_enterprise("e-1", credit_code=_credit_code(1))])
+            tx.problems.add(new_problem)
+            tx.problems.save(before, expected_version=1, idempotency_key="k-1")
+            tx.problems.apply(stored.id, Start(), at=_T0 + 3 * _HOUR, actor=_CLERK)
+            if failure == "exception":
+                raise RuntimeError
+            if failure == "base exception":
+                raise Failure
+            if failure == "storage error":
+                tx.regions.add(_region("r-0"))  # a duplicate: the store itself raises
+            tx.regions.list(limit=0)  # a bad page: the collection raises
+        assert RegionId("r-1") not in store.regions
+        _assert_same(store.regions.get(RegionId("r-0")), _region("r-0"))
+        assert store.regions.get_versioned(RegionId("r-0")).version == 1
+        assert EnterpriseId("e-1") not in store.enterprises
+        assert store.enterprises.count() == 0
+        # The credit code was released with the rolled-back enterprise.
+        store.enterprises.add(_enterprise("e-2", credit_code=_credit_code(1)))
+        assert new_problem.id not in store.problems
+        _assert_same(store.problems.get(stored.id), stored)
+        # The key was forgotten: its retry writes.
+        _assert_same(store.problems.save(before, expected_version=1, idempotency_key="k-1"), before)
+        _assert_same(store.problems.get(stored.id), before)
+        # The store is usable after a rollback.
+        with store.transaction() as tx:
+            tx.regions.add(_region("r-1"))
+        assert RegionId("r-1") in store.regions
+
+    def test_a_batch_in_a_transaction_is_rolled_back_with_it(self, store: Store) -> None:
+        with pytest.raises(DuplicateError), store.transaction() as tx:  # noqa: PT012
+            tx.regions.add_many([_region("r-1"), _region("r-2")])
+            tx.problems.add_many([_registered("p-1"), _registered("p-2")])
+            tx.problems.add_many([_registered("p-3"), _registered("p-1")])
+        assert store.regions.count() == 0
+        assert store.problems.count() == 0
+
+    def test_a_write_that_fails_in_a_transaction_leaves_nothing_and_it_goes_on(
+        self, store: Store
+    ) -> None:
+        code = _credit_code(1)
+        store.regions.add(_region("r-0"))
+        registered = _registered("p-0")
+        store.problems.add(registered)
+        assigned = _then(registered, _assign())
+        with store.transaction() as tx:
+            tx.regions.add(_region("r-1"))
+            with pytest.raises(DuplicateError):
+                tx.regions.add_many([_region("r-2"), _region("r-0")])
+            assert RegionId("r-2") not in tx.regions
+            with pytest.raises(ConflictError):
+                tx.regions.update(_region("r-0", name="改名"), expected_version=2)
+            with pytest.raises(DuplicateError):
+                tx.enterprises.add_many(
+                    [_enterprise("e-1", credit_code=code), _enterprise("e-2", credit_code=code)]
+                )
+            assert tx.enterprises.count() == 0
+            tx.problems.save(assigned, expected_version=1, idempotency_key="k-1")
+            with pytest.raises(ConflictError):
+                tx.problems.save(_then(registered, Reject(reason="重复")), expected_version=1)
+            with pytest.raises(IllegalTransitionError):
+                tx.problems.apply(registered.id, Close(), at=_T0 + 3 * _HOUR, actor=_CLERK)
+            with pytest.raises(DuplicateError):
+                tx.problems.add_many([_registered("p-1"), _registered("p-0")])
+            assert ProblemId("p-1") not in tx.problems
+            tx.regions.add(_region("r-3"))
+            tx.enterprises.add(_enterprise("e-3", credit_code=code))  # the code is still free
+        assert [r.id for r in store.regions.list()] == ["r-0", "r-1", "r-3"]
+        _assert_same(store.regions.get(RegionId("r-0")), _region("r-0"))
+        assert store.regions.get_versioned(RegionId("r-0")).version == 1
+        assert [e.id for e in store.enterprises.list()] == ["e-3"]
+        _assert_same(store.problems.get(registered.id), assigned)
+        assert [p.id for p in store.problems.list()] == ["p-0"]
+        # The save's key was kept with it.
+        _assert_same(
+            store.problems.save(assigned, expected_version=1, idempotency_key="k-1"), assigned
+        )
+
+    def test_a_nested_transaction_is_refused(self, store: Store) -> None:
+        with store.transaction() as tx:
+            tx.regions.add(_region("r-1"))
+            with pytest.raises(StorageError), store.transaction():
+                pass  # pragma: no cover - refused before the block runs
+            with pytest.raises(StorageError):
+                store.regions.add(_region("r-2"))  # the store's own collections open one too
+            tx.regions.add(_region("r-3"))
+        assert [r.id for r in store.regions.list()] == ["r-1", "r-3"]
+
+    def test_the_store_collections_commit_call_by_call(self, store: Store) -> None:
+        store.regions.add(_region("r-1"))
+        with pytest.raises(DuplicateError):
+            store.regions.add_many([_region("r-2"), _region("r-1")])
+        store.problems.add(_registered("p-1"))
+        with store.transaction() as tx:
+            assert [r.id for r in tx.regions.list()] == ["r-1"]
+            assert ProblemId("p-1") in tx.problems
+        with pytest.raises(_RollBack), store.transaction() as tx:  # noqa: PT012
+            tx.regions.add(_region("r-3"))
+            raise _RollBack
+        assert [r.id for r in store.regions.list()] == ["r-1"]
+
+    # ---------------------------------------------------------- hostile text
+
+    def test_hostile_names_round_trip_exactly(self, store: Store) -> None:
+        failures: list[str] = []
+        for n, text in enumerate(HOSTILE_NAMES):
+            where = RegionId(f"hostile-{n}")
+            actor = Actor(kind=ActorKind.LEADER, id=text[:128], name=text)
+            problem = _then(
+                _registered(f"p-{n}", title=text, actor=actor, region_id=where),
+                _assign(),
+                Start(),
+                Suspend(reason=text),
+            )
+            store.enterprises.add(
+                _enterprise(f"e-{n}", name=text, industry=text[:100], region_id=where)
+            )
+            store.regions.add(_region(f"r-{n}", name=text, parent_id=where))
+            store.leaders.add(
+                Leader(id=LeaderId(f"l-{n}"), name=text[:50], post=text, region_id=where)
+            )
+            store.problems.add(problem)
+            by_place = Query(region_id=where)
+            got = store.problems.get(problem.id)
+            listed = store.problems.list(by_place)
+            kept = {
+                "enterprise name": store.enterprises.get(EnterpriseId(f"e-{n}")).name == text,
+                "listed enterprise industry": [e.industry for e in store.enterprises.list(by_place)]
+                == [text[:100]],
+                "region name": store.regions.get(RegionId(f"r-{n}")).name == text,
+                "listed region name": [r.name for r in store.regions.list(by_place)] == [text],
+                "leader name and post": [(x.name, x.post) for x in store.leaders.list(by_place)]
+                == [(text[:50], text)],
+                "problem title": got.title == text,
+                "actor id and name": (got.transitions[0].actor.id, got.transitions[0].actor.name)
+                == (text[:128], text),
+                "suspension reason": got.transitions[-1].data == Suspend(reason=text),
+                "listed problem": comparable(listed) == comparable([problem]),
+            }
+            failures += [f"#{n} {text!r:.60}: {what}" for what, ok in kept.items() if not ok]
+        assert not failures, "names not kept exactly:\n" + "\n".join(failures)
+
+    def test_hostile_free_text_round_trips_exactly(self, store: Store) -> None:
+        failures: list[str] = []
+        for n, text in enumerate(HOSTILE_TEXTS):
+            visit = attrs.evolve(_visit(f"v-{n}", notes=text), campaign_id=CampaignId(f"c-{n}"))
+            where = RegionId(f"hostile-{n}")
+            problem = _then(
+                _registered(f"p-{n}", description=text, note=text, region_id=where),
+                _assign(),
+                note=text,
+            )
+            store.visits.add(visit)
+            store.problems.add(problem)
+            got = store.problems.get(problem.id)
+            listed_visits = store.visits.list(Query(campaign_id=CampaignId(f"c-{n}")))
+            kept = {
+                "visit notes": store.visits.get(visit.id).notes == text,
+                "listed visit notes": [v.notes for v in listed_visits] == [text],
+                "problem description": got.description == text,
+                "transition notes": [t.note for t in got.transitions] == [text, text],
+                "problem, byte for byte": comparable(got) == comparable(problem),
+                "listed problem": comparable(store.problems.list(Query(region_id=where)))
+                == comparable([problem]),
+            }
+            failures += [f"#{n} {text!r:.60}: {what}" for what, ok in kept.items() if not ok]
+        assert not failures, "free text not kept exactly:\n" + "\n".join(failures)
+
+    @pytest.mark.parametrize("text", HOSTILE_IDS, ids=range(len(HOSTILE_IDS)))
+    def test_hostile_ids_round_trip_and_match_exactly(self, store: Store, text: str) -> None:
+        look_alikes = ["a-", "aX", "a", "ABC", "abcd", text.swapcase(), text[:120] + "x"]
+        look_alikes = [other for other in look_alikes if other != text]
+        region = _region(text)
+        store.regions.add(region)
+        store.regions.add(_region("child", parent_id=text))
+        store.regions.add_many(
+            _region(f"child-{n}", parent_id=other) for n, other in enumerate(look_alikes)
+        )
+        store.enterprises.add(_enterprise(text, region_id=text))
+        store.enterprises.add_many(
+            _enterprise(f"e-{n}", region_id=other) for n, other in enumerate(look_alikes)
+        )
+        store.problems.add(_registered(text, region_id=text, enterprise_id=text))
+        store.problems.add_many(
+            _registered(f"p-{n}", enterprise_id=other) for n, other in enumerate(look_alikes)
+        )
+        _assert_same(store.regions.get(RegionId(text)), region)
+        assert RegionId(text) in store.regions
+        assert [r.id for r in store.regions.list(Query(region_id=RegionId(text)))] == ["child"]
+        assert [e.id for e in store.enterprises.list(Query(region_id=RegionId(text)))] == [text]
+        by_enterprise = store.problems.list(Query(enterprise_id=EnterpriseId(text)))
+        assert [p.id for p in by_enterprise] == [text]
+        assert store.problems.get(ProblemId(text)).id == text
+        assert ProblemId(text) in store.problems
+        missing = text[:120] + "'"
+        with pytest.raises(NotFoundError) as raised:
+            store.regions.get(RegionId(missing))
+        assert raised.value.id == missing
+        swapped = text.swapcase()
+        if swapped != text:
+            assert RegionId(swapped) not in store.regions, "ids are matched case-sensitively"
+
+    def test_random_text_round_trips_exactly(self, store: Store) -> None:
+        fresh = _Fresh()
+        single_line = st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"])
+        names = st.text(single_line, min_size=1, max_size=200).filter(lambda s: bool(s.strip()))
+        texts = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
+
+        def check(name: str, text: str) -> None:
+            number = fresh.number()
+            enterprise = _enterprise(f"e-{number}", name=name)
+            visit = _visit(f"v-{number}", notes=text)
+            problem = _registered(f"p-{number}", title=name, description=text, note=text)
+            store.enterprises.add(enterprise)
+            store.visits.add(visit)
+            store.problems.add(problem)
+            assert store.enterprises.get(enterprise.id).name == name
+            assert store.visits.get(visit.id).notes == text
+            _assert_same(store.problems.get(problem.id), problem)
+
+        self._check(check, names, texts)
+
+    def test_very_long_texts_round_trip_exactly(self, store: Store) -> None:
+        long_text = ("进企业解难题'\";--\\\x01\x1f😀\u200d\r\n" * 8000)[:100_000]
+        assert len(long_text) == 100_000
+        store.visits.add(_visit("v-1", notes=long_text))
+        problem = _then(
+            _registered("p-1", title="长" * 200, description=long_text, note=long_text),
+            Reject(reason=long_text),
+            note=long_text,
+        )
+        store.problems.add(problem)
+        assert store.visits.get(VisitId("v-1")).notes == long_text
+        stored = store.problems.get(problem.id)
+        assert stored.description == long_text
+        assert stored.title == "长" * 200
+        assert [t.note for t in stored.transitions] == [long_text, long_text]
+        _assert_same(stored, problem)
+
+    # ---------------------------------------------------------- volume
+
+    def test_a_thousand_records_go_in_one_add_many(self, store: Store) -> None:
+        enterprises = [
+            _enterprise(
+                f"e-{n:04d}",
+                region_id="r-1" if n % 2 else "r-2",
+                credit_code=_credit_code(n) if n % 3 else None,
+                name=f"企业{n}'\\",
+            )
+            for n in range(1000)
+        ]
+        assert store.enterprises.add_many(reversed(enterprises)) == 1000
+        assert store.enterprises.count() == 1000
+        _assert_same_list(store.enterprises.list(limit=MAX_PAGE), enterprises)
+        pages = [store.enterprises.list(limit=300, offset=offset) for offset in range(0, 1000, 300)]
+        assert [len(page) for page in pages] == [300, 300, 300, 100]
+        _assert_same_list([e for page in pages for e in page], enterprises)
+        assert store.enterprises.count(Query(region_id=RegionId("r-1"))) == 500
+        problems = [
+            _then(_registered(f"p-{n:03d}", region_id=f"r-{n % 3}"), _assign()) for n in range(200)
+        ]
+        assert store.problems.add_many(problems) == 200
+        assert store.problems.count() == 200
+        assert store.problems.count(Query(region_id=RegionId("r-0"))) == 67
+        _assert_same_list(store.problems.list(limit=MAX_PAGE), problems)
+
+
+def _check_filters_follow(
+    records: Records[Any, Any], kind: RecordKind[Any, Any], old: Any, new: Any
+) -> None:
+    """After ``old`` was replaced by ``new``, filters find it by its new values only."""
+    old_index, new_index = kind.index(old), kind.index(new)
+    for field in sorted(kind.filters - {"since", "until"}):
+        for index, should_find in ((new_index, True), (old_index, False)):
+            value = getattr(index, field)
+            if value is None or (not should_find and value == getattr(new_index, field)):
+                continue
+            found = new.id in [r.id for r in records.list(Query(**{field: value}), limit=MAX_PAGE)]
+            assert found == should_find, f"{field}={value!r} after an update: found={found}"
+    if "since" in kind.filters:
+        for index, should_find in ((new_index, True), (old_index, False)):
+            day = index.day
+            if day is None or (not should_find and day == new_index.day):
+                continue
+            query = Query(since=day, until=day)
+            found = new.id in [r.id for r in records.list(query, limit=MAX_PAGE)]
+            assert found == should_find, f"day {day} after an update: found={found}"
+
+
+def _check_bad_pages(collection: Any) -> None:
+    """``limit`` from 1 to MAX_PAGE and ``offset`` from 0; anything else is refused."""
+    for limit in (0, -1, MAX_PAGE + 1, True, 1.5):
+        with pytest.raises(ValidationError) as raised:
+            collection.list(limit=limit)
+        assert raised.value.field == "limit"
+    for offset in (-1, False, 1.0):
+        with pytest.raises(ValidationError) as raised:
+            collection.list(offset=offset)
+        assert raised.value.field == "offset"
+    assert collection.list(limit=MAX_PAGE) == collection.list(limit=MAX_PAGE, offset=0)
