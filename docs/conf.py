@@ -47,7 +47,10 @@ napoleon_use_ivar = True  # attrs fields are documented once, by autodoc
 # third-party types are listed here instead of being linked.
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:.*", r"(datetime|decimal|enum|typing|collections|zoneinfo|pathlib|collections\.abc|abc|os|contextlib)\..*"),
+    (
+        r"py:.*",
+        r"(datetime|decimal|enum|typing|collections|zoneinfo|pathlib|abc|os|contextlib)\..*",
+    ),
     (r"py:.*", r"(attrs|attr|cattrs|hypothesis|psycopg|psycopg_pool|sqlite3|openpyxl)\..*"),
     (
         r"py:.*",
