@@ -140,7 +140,7 @@ def load_raw(url: str, schema: str, rows: int, batch: int) -> dict[str, Any]:
             problems = make_problems(start, stop, details)
             problem_rows = [sql.problem_row(p, sql.POSTGRES) for p in problems]
             transition_rows = [
-                sql.transition_row(t, sql.POSTGRES) for p in problems for t in p.transitions
+                row for p in problems for row in sql.transition_rows(p, sql.POSTGRES)
             ]
             del problems
             generating += time.perf_counter() - began

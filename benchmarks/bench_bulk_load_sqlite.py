@@ -174,9 +174,7 @@ def load_raw(path: Path, rows: int, batch: int) -> dict[str, Any]:
             began = time.perf_counter()
             problems = make_problems(start, stop, details)
             problem_rows = [sql.problem_row(p, sql.SQLITE) for p in problems]
-            transition_rows = [
-                sql.transition_row(t, sql.SQLITE) for p in problems for t in p.transitions
-            ]
+            transition_rows = [row for p in problems for row in sql.transition_rows(p, sql.SQLITE)]
             del problems
             generating += time.perf_counter() - began
             began = time.perf_counter()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinjiecu
 
-# Local extensions (the workflow diagram directives) live in docs/_ext.
+# Local extensions (workflow diagrams, the metrics definitions table) live in docs/_ext.
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "jinjiecu"
@@ -24,6 +24,7 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "workflow_diagram_directive",
+    "metrics_definitions_directive",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 exclude_patterns = ["_build"]
@@ -56,9 +57,12 @@ nitpick_ignore_regex = [
         r"py:.*",
         r"(Decimal|date|datetime|Self|Enum|Iterable|Iterator|Sequence|Mapping|Callable|Any|TypeVar|SearchStrategy|DrawFn|Converter|ZoneInfo|Path|Attribute)",
     ),
-    (r"py:.*", r"(T|IdT|Validator|_\w+|jinjiecu\.\w+(\.\w+)*\.(T|IdT|_E|K|R|I))"),
+    (r"py:.*", r"(T|IdT|Validator|_\w+|jinjiecu\.\w+(\.\w+)*\.(T|IdT|_E|K|R|I|F))"),
     (r"py:.*", r"dt\.\w+"),  # the library's own alias for datetime in annotations
     (r"py:.*", r"st\.\w+"),  # hypothesis.strategies, as the testing kit imports it
+    (r"py:.*", r"pd\.\w+"),  # pandas, imported only on use
+    (r"py:class", r"Dimension"),  # jinjiecu.metrics.dimensions.Dimension, in annotations
+    (r"py:class", r"(Names|Tally)"),  # what a metrics engine is given and returns, in annotations
     (
         r"py:class",
         r"(str|int|bool|object|type|tuple|list|dict|frozenset|set|range|bytes|float|Exception|ValueError)",
@@ -88,6 +92,11 @@ _DOCTEST_MODULES = [
     "jinjiecu.domain.guarantees",
     "jinjiecu.domain.validation",
     "jinjiecu.serialization",
+    "jinjiecu.metrics",
+    "jinjiecu.metrics.definitions",
+    "jinjiecu.metrics.dimensions",
+    "jinjiecu.metrics.results",
+    "jinjiecu.sample",
     "jinjiecu.reports.workflow_diagram",
     "jinjiecu.storage",
     "jinjiecu.storage.base",

@@ -33,3 +33,23 @@ def test_dezhou_example_prints_the_drive() -> None:
     assert "2019-10-10 至 2019-11-28: 50 天" in out
     assert "骨干企业 100 家" in out
     assert "19.77亿元 = 1,977,000,000.00 元" in out
+
+
+def test_weekly_figures_prints_the_articles_row(tmp_path: Path) -> None:
+    script = next(p for p in EXAMPLES if p.name == "weekly_figures.py")
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+    lines = out.splitlines()
+    this_week = next(line for line in lines if line.startswith("截至2019-11-13"))
+    for figure in ("27个", "439次", "153个", "139个", "14个"):
+        assert figure in this_week
+    assert any(line.startswith("截至2019-11-06") for line in lines)
+    assert "As of 13 November 2019: 27 city work groups, 439 visits" in out
+    assert "解决率排名" in out
+    assert (tmp_path / "weekly_figures.db").exists()

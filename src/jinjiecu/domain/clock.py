@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from jinjiecu.errors import ValidationError
 
-__all__ = ["CHINA_TZ", "at", "is_aware", "local_date", "now", "start_of_day"]
+__all__ = ["CHINA_TZ", "at", "end_of_day", "is_aware", "local_date", "now", "start_of_day"]
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 """China Standard Time, the zone ledgers and reports are written in."""
@@ -36,6 +36,15 @@ def local_date(moment: dt.datetime) -> dt.date:
 def start_of_day(day: dt.date) -> dt.datetime:
     """Return midnight at the start of ``day`` in China Standard Time."""
     return dt.datetime.combine(day, dt.time(0), tzinfo=CHINA_TZ)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """Return the last moment of ``day`` in China Standard Time: "截至11月13日" is this moment.
+
+    >>> end_of_day(dt.date(2019, 11, 13)).isoformat()
+    '2019-11-13T23:59:59.999999+08:00'
+    """
+    return dt.datetime.combine(day, dt.time.max, tzinfo=CHINA_TZ)
 
 
 def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:

@@ -147,6 +147,17 @@ class FollowUpMethod(LabelledEnum):
 
 
 _required_text = free_text(allow_empty=False)
+
+
+def _lead_not_among_co(lead: DepartmentId, co: tuple[DepartmentId, ...]) -> None:
+    check(
+        lead not in co,
+        field="co_department_ids",
+        expected="departments other than the lead department",
+        received=lead,
+    )
+
+
 _departments = [tuple_of(is_id(DepartmentId)), unique_items]
 
 
@@ -208,12 +219,7 @@ class Assign:
     working_days: int | None = attrs.field(default=None, validator=optional(int_in(1, 3650)))
 
     def __attrs_post_init__(self) -> None:
-        check(
-            self.lead_department_id not in self.co_department_ids,
-            field="co_department_ids",
-            expected="departments other than the lead department",
-            received=self.lead_department_id,
-        )
+        _lead_not_among_co(self.lead_department_id, self.co_department_ids)
 
 
 @attrs.frozen(kw_only=True)
@@ -227,12 +233,7 @@ class Reassign:
     )
 
     def __attrs_post_init__(self) -> None:
-        check(
-            self.lead_department_id not in self.co_department_ids,
-            field="co_department_ids",
-            expected="departments other than the lead department",
-            received=self.lead_department_id,
-        )
+        _lead_not_among_co(self.lead_department_id, self.co_department_ids)
 
 
 @attrs.frozen(kw_only=True)

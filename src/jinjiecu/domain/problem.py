@@ -33,7 +33,7 @@ jinjiecu.errors.IllegalTransitionError: problem p-1: event 'close' is not allowe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -48,6 +48,7 @@ from jinjiecu.domain.events import (
     EventData,
     ExtendDeadline,
     FollowUp,
+    FollowUpOutcome,
     HandlingLevel,
     MergeInto,
     Reassign,
@@ -97,6 +98,7 @@ __all__ = [
     "DeadlinePolicy",
     "Problem",
     "ProblemRules",
+    "Standing",
     "Transition",
     "allowed_events",
 ]
@@ -245,6 +247,8 @@ DEFAULT_RULES = ProblemRules()
 
 _HELD = (ProblemState.ASSIGNED, ProblemState.IN_PROGRESS, ProblemState.SUSPENDED)
 """States in which the deadline clock matters."""
+_SETTLED = (ProblemState.RESOLVED, ProblemState.EXPLAINED, ProblemState.CLOSED)
+"""States in which a settlement (resolve or explain) stands."""
 
 
 @attrs.frozen(kw_only=True, eq=True)
@@ -423,14 +427,122 @@ class Problem:
     @property
     def resolved_at(self) -> dt.datetime | None:
         """When it was last resolved or explained, if that still stands."""
-        if self.state not in (ProblemState.RESOLVED, ProblemState.EXPLAINED, ProblemState.CLOSED):
+        if self.state not in _SETTLED:
             return None
         return _last_settlement(self).at
+
+    @property
+    def settlement(self) -> Event | None:
+        """How the problem was last settled (resolve or explain), while that stands.
+
+        ``None`` unless the problem is resolved, explained or closed; a closed
+        problem keeps the settlement it was closed on.
+        """
+        if self.state not in _SETTLED:
+            return None
+        return _last_settlement(self).event
+
+    @property
+    def settled_on(self) -> dt.date | None:
+        """The local date of :attr:`resolved_at` (China Standard Time)."""
+        moment = self.resolved_at
+        return None if moment is None else local_date(moment)
+
+    @property
+    def settled_on_time(self) -> bool | None:
+        """Whether the standing settlement came on or before the deadline.
+
+        ``None`` when the problem is not settled or never had a deadline. The
+        deadline cannot change while a problem is settled, so the current one
+        is the one it was settled against.
+        """
+        day = self.settled_on
+        if day is None or self.deadline is None:
+            return None
+        return day <= self.deadline
+
+    @property
+    def ever_settled(self) -> bool:
+        """Whether the problem has been resolved or explained at least once."""
+        return any(t.event in (Event.RESOLVE, Event.EXPLAIN) for t in self.transitions)
+
+    @property
+    def ever_reopened(self) -> bool:
+        """Whether the problem has been reopened (重办) at least once."""
+        return any(t.event is Event.REOPEN for t in self.transitions)
+
+    @property
+    def first_assigned_at(self) -> dt.datetime | None:
+        """When the problem was first assigned (交办), if it was."""
+        return next((t.at for t in self.transitions if t.event is Event.ASSIGN), None)
 
     @property
     def last_follow_up(self) -> FollowUp | None:
         """The latest follow-up since the problem was last resolved or explained."""
         return _last_follow_up(self)
+
+    def prefixes(self) -> Iterator[Problem]:
+        """The problem as it stood after each of its transitions, oldest first."""
+        state: dict[str, Any] = {}
+        for transition in self.transitions:
+            _fold(state, transition)
+            yield _snapshot(state)
+
+    def standings(self) -> Iterator[Standing]:
+        """Where the problem stood after each of its transitions, oldest first.
+
+        Equal to :meth:`Standing.of` of each of :meth:`prefixes` (a property
+        test holds the two together), folded in one pass because stores call
+        this for every transition they write.
+        """
+        level = self.level
+        lead: DepartmentId | None = None
+        deadline: dt.date | None = None
+        suspended_on: dt.date | None = None
+        settlement: Event | None = None
+        settled_on: dt.date | None = None
+        first_assigned_on: dt.date | None = None
+        ever_settled = ever_reopened = False
+        follow_up: FollowUp | None = None
+        for transition in self.transitions:
+            data, event = transition.data, transition.event
+            if isinstance(data, Register):
+                level = data.level
+            elif isinstance(data, Assign):
+                lead, deadline = data.lead_department_id, data.deadline
+                first_assigned_on = first_assigned_on or local_date(transition.at)
+            elif isinstance(data, Reassign):
+                lead = data.lead_department_id
+            elif isinstance(data, Escalate):
+                level = data.to_level or level  # filled in when applied
+            elif isinstance(data, ExtendDeadline | Resume):
+                deadline = data.new_deadline
+            elif isinstance(data, FollowUp):
+                follow_up = data
+            if event is Event.SUSPEND:
+                suspended_on = local_date(transition.at)
+            elif event in (Event.RESOLVE, Event.EXPLAIN):
+                settlement, settled_on, ever_settled = event, local_date(transition.at), True
+                follow_up = None
+            elif event is Event.REOPEN:
+                ever_reopened, follow_up = True, None
+            state = transition.to_state
+            settled = state in _SETTLED
+            yield Standing(
+                sequence=transition.sequence,
+                state=state,
+                level=level,
+                lead_department_id=lead,
+                deadline=deadline,
+                suspended_on=suspended_on if state is ProblemState.SUSPENDED else None,
+                settlement=settlement if settled else None,
+                settled_on=settled_on if settled else None,
+                first_assigned_on=first_assigned_on,
+                ever_settled=ever_settled,
+                ever_reopened=ever_reopened,
+                follow_up_outcome=follow_up.outcome if settled and follow_up else None,
+                follow_up_satisfaction=follow_up.satisfaction if settled and follow_up else None,
+            )
 
     def as_of(self, moment: dt.datetime) -> Problem | None:
         """The problem as its history stood at ``moment``; ``None`` if not yet registered.
@@ -492,6 +604,55 @@ class Problem:
         left = rules.working_calendar.working_days_between(today, then.deadline)
         limit = rules.due_soon_working_days if within is None else within
         return 0 <= left <= limit
+
+
+@attrs.frozen(kw_only=True)
+class Standing:
+    """What a problem's history had established just after one of its transitions.
+
+    The facts the figures of :mod:`jinjiecu.metrics` need, folded once. SQL
+    stores keep one beside every transition, so that a figure as of any moment
+    is a lookup of the last transition at or before it rather than a replay.
+    Every field equals the property of the same name of the problem as it
+    stood then (:meth:`Problem.standings` builds them from those properties),
+    so there is one definition of each. Derived, never typed in: no validators.
+    """
+
+    sequence: int
+    state: ProblemState
+    level: HandlingLevel
+    lead_department_id: DepartmentId | None
+    deadline: dt.date | None
+    suspended_on: dt.date | None
+    settlement: Event | None
+    settled_on: dt.date | None
+    first_assigned_on: dt.date | None
+    ever_settled: bool
+    ever_reopened: bool
+    follow_up_outcome: FollowUpOutcome | None
+    """Of the latest follow-up since the standing settlement (``None`` unless settled)."""
+    follow_up_satisfaction: Satisfaction | None
+
+    @classmethod
+    def of(cls, problem: Problem) -> Standing:
+        """Where ``problem`` stands now."""
+        follow_up = problem.last_follow_up if problem.state in _SETTLED else None
+        assigned_at = problem.first_assigned_at
+        return cls(
+            sequence=len(problem.transitions),
+            state=problem.state,
+            level=problem.level,
+            lead_department_id=problem.lead_department_id,
+            deadline=problem.deadline,
+            suspended_on=problem.suspended_on,
+            settlement=problem.settlement,
+            settled_on=problem.settled_on,
+            first_assigned_on=None if assigned_at is None else local_date(assigned_at),
+            ever_settled=problem.ever_settled,
+            ever_reopened=problem.ever_reopened,
+            follow_up_outcome=None if follow_up is None else follow_up.outcome,
+            follow_up_satisfaction=None if follow_up is None else follow_up.satisfaction,
+        )
 
 
 def allowed_events(problem: Problem) -> tuple[Event, ...]:

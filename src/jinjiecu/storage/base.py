@@ -428,6 +428,20 @@ class Session(abc.ABC):
     def count_problems(self, query: Query) -> int:
         """How many problems match ``query``."""
 
+    def scan(self, kind: RecordKind[T, Any]) -> Iterator[T]:
+        """Every record of ``kind``, ordered by id (pages through :meth:`select`)."""
+        offset = 0
+        while page := self.select(kind, Query(), MAX_PAGE, offset):
+            yield from page
+            offset += len(page)
+
+    def scan_problems(self) -> Iterator[Problem]:
+        """Every problem, ordered by id (pages through :meth:`select_problems`)."""
+        offset = 0
+        while page := self.select_problems(Query(), MAX_PAGE, offset):
+            yield from page
+            offset += len(page)
+
     @abc.abstractmethod
     def idempotency_result(self, key: str) -> tuple[str, int] | None:
         """The (problem id, version) a save with ``key`` produced, or ``None``."""
@@ -792,6 +806,15 @@ class Store(Transaction, abc.ABC):
     def _run_alone(self, work: Callable[[Session], Any]) -> Any:
         with self._open() as session:
             return work(session)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` with a session in one transaction and return its result.
+
+        For modules built on the store (metrics, ledgers) that read in bulk;
+        everyday code uses the typed collections.
+        """
+        result: T = self._run_alone(work)
+        return result
 
     def __enter__(self) -> Self:
         return self

@@ -222,6 +222,14 @@ class _MemorySession(Session):
         found = [p for p in self._store._problems.values() if _problem_matches(p, wanted)]
         return sorted(found, key=lambda problem: problem.id)
 
+    def scan(self, kind: RecordKind[T, Any]) -> Iterator[T]:
+        table = self._store._records[kind.name]
+        return iter([table[key][0] for key in sorted(table)])
+
+    def scan_problems(self) -> Iterator[Problem]:
+        problems = self._store._problems
+        return iter([problems[key] for key in sorted(problems)])
+
     def idempotency_result(self, key: str) -> tuple[str, int] | None:
         return self._store._idempotency.get(key)
 

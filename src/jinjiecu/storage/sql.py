@@ -17,7 +17,12 @@ The schema (metrics query these tables directly; names and meanings are stable):
 - ``transitions``: the append-only history, keyed by ``(problem_id,
   sequence)``; ``at`` is the UTC instant (sortable), ``at_text`` the ISO 8601
   text with its original offset, ``on_day`` the local date, ``data`` the
-  event's data as JSON.
+  event's data as JSON. Beside each, where the problem stood after it
+  (:class:`~jinjiecu.domain.problem.Standing`: ``to_state``, ``level``,
+  ``lead_department_id``, ``deadline``, ``settled_on`` ...), so that the
+  metrics find a problem as of any moment in its last row at or before it.
+  SQLite stores the table in key order (``WITHOUT ROWID``), so a history, or
+  every history, reads in one pass.
 - ``idempotency(key, problem_id, version)``: saves already made.
 
 Instants are INTEGER microseconds since the Unix epoch in SQLite and
@@ -43,7 +48,7 @@ from typing import Any, Protocol
 import attrs
 
 from jinjiecu.domain.clock import CHINA_TZ
-from jinjiecu.domain.problem import Problem, Transition
+from jinjiecu.domain.problem import Problem, Standing, Transition
 from jinjiecu.errors import (
     ConflictError,
     DuplicateError,
@@ -99,6 +104,8 @@ class Dialect:
     """Column type of UTC instants."""
     json: str
     """Column type of JSON documents."""
+    clustered: str
+    """What makes a table stored in primary-key order (read back in that order, in one pass)."""
     meta_exists: str
     """A query that returns a row if the ``meta`` table exists."""
     placeholder: str
@@ -116,6 +123,7 @@ SQLITE = Dialect(
     day="TEXT",
     instant="INTEGER",
     json="TEXT",
+    clustered=" WITHOUT ROWID",
     meta_exists="SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
     placeholder="?",
     to_day=dt.date.isoformat,
@@ -128,6 +136,7 @@ POSTGRES = Dialect(
     day="DATE",
     instant="TIMESTAMPTZ",
     json="JSON",  # JSON, not JSONB: the text is kept exactly as written
+    clustered="",  # a heap; histories are read through the primary key's index
     meta_exists=(
         "SELECT 1 FROM pg_catalog.pg_tables "
         "WHERE schemaname = current_schema() AND tablename = 'meta'"
@@ -206,8 +215,19 @@ CREATE TABLE transitions (
     actor_name TEXT NOT NULL,
     note TEXT NOT NULL,
     data {json} NOT NULL,
+    level {code} NOT NULL,
+    lead_department_id {code},
+    deadline {day},
+    suspended_on {day},
+    settlement {code},
+    settled_on {day},
+    first_assigned_on {day},
+    ever_settled INTEGER NOT NULL,
+    ever_reopened INTEGER NOT NULL,
+    follow_up_outcome {code},
+    follow_up_satisfaction {code},
     PRIMARY KEY (problem_id, sequence)
-);
+){clustered};
 CREATE INDEX transitions_at ON transitions (at);
 CREATE TABLE idempotency (
     key TEXT PRIMARY KEY,
@@ -219,7 +239,11 @@ CREATE TABLE idempotency (
 
 def _statements(script: str, dialect: Dialect) -> list[str]:
     text = script.format(
-        code=dialect.code, day=dialect.day, instant=dialect.instant, json=dialect.json
+        code=dialect.code,
+        day=dialect.day,
+        instant=dialect.instant,
+        json=dialect.json,
+        clustered=dialect.clustered,
     )
     return [statement.strip() for statement in text.split(";") if statement.strip()]
 
@@ -318,6 +342,20 @@ PROBLEM_COLUMNS = (
     "registered_on",
     "deadline",
 )
+STANDING_COLUMNS = (
+    "level",
+    "lead_department_id",
+    "deadline",
+    "suspended_on",
+    "settlement",
+    "settled_on",
+    "first_assigned_on",
+    "ever_settled",
+    "ever_reopened",
+    "follow_up_outcome",
+    "follow_up_satisfaction",
+)
+"""The columns of a transition row that say where the problem stood after it."""
 TRANSITION_COLUMNS = (
     "problem_id",
     "sequence",
@@ -332,6 +370,7 @@ TRANSITION_COLUMNS = (
     "actor_name",
     "note",
     "data",
+    *STANDING_COLUMNS,
 )
 _TRANSITION_READ = (
     "t.problem_id, t.sequence, t.event, t.from_state, t.to_state, t.at_text, "
@@ -400,8 +439,25 @@ def problem_row(problem: Problem, dialect: Dialect) -> tuple[Any, ...]:
     )
 
 
-def transition_row(transition: Transition, dialect: Dialect) -> tuple[Any, ...]:
-    """The ``transitions`` row of one transition."""
+def transition_rows(
+    problem: Problem, dialect: Dialect, *, after: int = 0
+) -> Iterator[tuple[Any, ...]]:
+    """The ``transitions`` rows of ``problem``'s transitions after the first ``after``."""
+    for transition, standing in zip(problem.transitions, problem.standings(), strict=True):
+        if transition.sequence > after:
+            yield transition_row(transition, standing, dialect)
+
+
+def _day_or_none(day: dt.date | None, dialect: Dialect) -> Any:
+    return None if day is None else dialect.to_day(day)
+
+
+def _value_or_none(member: enum.Enum | None) -> str | None:
+    return None if member is None else member._value_
+
+
+def transition_row(transition: Transition, standing: Standing, dialect: Dialect) -> tuple[Any, ...]:
+    """The ``transitions`` row of one transition and where the problem stood after it."""
     at = transition.at
     actor = transition.actor
     from_state = transition.from_state
@@ -419,6 +475,17 @@ def transition_row(transition: Transition, dialect: Dialect) -> tuple[Any, ...]:
         actor.name,
         transition.note,
         _json_text(unstructure(transition.data)),
+        standing.level._value_,
+        _text(standing.lead_department_id),
+        _day_or_none(standing.deadline, dialect),
+        _day_or_none(standing.suspended_on, dialect),
+        _value_or_none(standing.settlement),
+        _day_or_none(standing.settled_on, dialect),
+        _day_or_none(standing.first_assigned_on, dialect),
+        int(standing.ever_settled),
+        int(standing.ever_reopened),
+        _value_or_none(standing.follow_up_outcome),
+        _value_or_none(standing.follow_up_satisfaction),
     )
 
 
@@ -709,16 +776,12 @@ class SQLSession(Session):
         dialect = self.dialect
         # Generators: a bulk load never holds every row in memory at once.
         problem_rows = (problem_row(problem, dialect) for problem in problems)
-        transition_rows = (
-            transition_row(transition, dialect)
-            for problem in problems
-            for transition in problem.transitions
-        )
+        history_rows = (row for problem in problems for row in transition_rows(problem, dialect))
         bulk = len(problems) > 1
         try:
             with self.atomic():
                 self.load("problems", PROBLEM_COLUMNS, problem_rows, bulk=bulk)
-                self.load("transitions", TRANSITION_COLUMNS, transition_rows, bulk=bulk)
+                self.load("transitions", TRANSITION_COLUMNS, history_rows, bulk=bulk)
         except UniqueKeyError as error:
             ids = [str(problem.id) for problem in problems]
             taken = self._stored("SELECT id FROM problems WHERE id IN ({})", [], ids)
@@ -749,7 +812,7 @@ class SQLSession(Session):
     def append(self, problem: Problem, expected_version: int) -> None:
         """Append the transitions after ``expected_version`` and update the problem's row."""
         row = problem_row(problem, self.dialect)
-        new = [transition_row(t, self.dialect) for t in problem.transitions[expected_version:]]
+        new = list(transition_rows(problem, self.dialect, after=expected_version))
         try:
             with self.atomic():
                 # The conditional update is the version check; in PostgreSQL it

@@ -84,7 +84,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jinjiecu.domain.clock import CHINA_TZ, local_date
+from jinjiecu.domain.clock import CHINA_TZ, end_of_day, local_date
 from jinjiecu.domain.codes import CreditCode, credit_code_check_character
 from jinjiecu.domain.divisions import DivisionKind
 from jinjiecu.domain.enterprise import Enterprise
@@ -123,6 +123,16 @@ from jinjiecu.errors import (
     StorageError,
     ValidationError,
 )
+from jinjiecu.metrics import (
+    Dimension,
+    finance_summary,
+    problem_summary,
+    target_coverage,
+    visit_summary,
+)
+from jinjiecu.metrics.finance import FINANCE_DIMENSIONS
+from jinjiecu.metrics.visits import VISIT_DIMENSIONS
+from jinjiecu.sample import dezhou_2019
 from jinjiecu.storage.base import (
     KINDS,
     MAX_PAGE,
@@ -133,6 +143,7 @@ from jinjiecu.storage.base import (
     Store,
     Transaction,
 )
+from jinjiecu.storage.memory import MemoryStore
 from jinjiecu.testing import strategies
 from jinjiecu.testing.stateful import comparable, record_strategy, records_of, renamed_problem
 
@@ -1463,6 +1474,104 @@ class StoreConformance:
         assert store.problems.count() == 200
         assert store.problems.count(Query(region_id=RegionId("r-0"))) == 67
         _assert_same_list(store.problems.list(limit=MAX_PAGE), problems)
+
+    # ---------------------------------------------------------- metrics
+
+    def test_metrics_of_the_sample_drive_agree_with_the_memory_store(self, store: Store) -> None:
+        drive = dezhou_2019()
+        drive.load_into(store)
+        headline = problem_summary(store, as_of=drive.as_of).total
+        assert (headline.identified, headline.in_progress, headline.solved) == (153, 139, 14)
+        with MemoryStore() as model:
+            drive.load_into(model)
+            moments = [
+                end_of_day(day)
+                for day in (dt.date(2019, 10, 9), dt.date(2019, 10, 20), dt.date(2019, 11, 28))
+            ]
+            for moment in (*moments, drive.as_of):
+                for by in (None, *Dimension):
+                    _assert_same(
+                        problem_summary(store, as_of=moment, by=by),
+                        problem_summary(model, as_of=moment, by=by),
+                    )
+            for query in (
+                Query(state=ProblemState.IN_PROGRESS),
+                Query(region_id=drive.regions[0].id),
+                Query(since=dt.date(2019, 11, 1), until=dt.date(2019, 11, 13)),
+            ):
+                _assert_same(
+                    problem_summary(store, as_of=drive.as_of, by=Dimension.WORK_GROUP, query=query),
+                    problem_summary(model, as_of=drive.as_of, by=Dimension.WORK_GROUP, query=query),
+                )
+            for by in (None, *VISIT_DIMENSIONS):
+                _assert_same(
+                    visit_summary(store, as_of=drive.as_of, by=by),
+                    visit_summary(model, as_of=drive.as_of, by=by),
+                )
+            for by in (None, *FINANCE_DIMENSIONS):
+                _assert_same(
+                    finance_summary(store, as_of=drive.as_of, by=by),
+                    finance_summary(model, as_of=drive.as_of, by=by),
+                )
+            _assert_same(
+                target_coverage(store, drive.campaign_id, as_of=drive.as_of),
+                target_coverage(model, drive.campaign_id, as_of=drive.as_of),
+            )
+
+    def test_problem_metrics_agree_with_the_memory_store_on_random_histories(
+        self, store: Store
+    ) -> None:
+        # A city with two counties, so that region rows roll up.
+        city, counties = RegionId("m-city"), (RegionId("m-county-1"), RegionId("m-county-2"))
+        regions = [
+            _region(city, "德州市"),
+            _region(counties[0], "乐陵市", parent_id=city),
+            _region(counties[1], "禹城市", parent_id=city),
+        ]
+        fresh = _Fresh("metrics")
+        with MemoryStore() as model:
+            for target in (store, model):
+                target.regions.add_many(regions)
+            histories = st.lists(
+                st.sampled_from([city, *counties]).flatmap(
+                    lambda region: strategies.problems(region_id=region, max_steps=8)
+                ),
+                max_size=5,
+            )
+
+            def test(problems: list[Problem], data: st.DataObject) -> None:
+                renamed = [fresh.problem(problem) for problem in problems]
+                for target in (store, model):
+                    target.problems.add_many(renamed)
+                # Moments where figures change: each transition, just before it, each
+                # deadline's last moment and the day after.
+                moments = [dt.datetime(2019, 1, 1, tzinfo=CHINA_TZ)]
+                for problem in renamed:
+                    for transition in problem.transitions:
+                        moments += [transition.at, transition.at - dt.timedelta(microseconds=1)]
+                    if problem.deadline is not None:
+                        last = dt.datetime.combine(problem.deadline, dt.time.max, tzinfo=CHINA_TZ)
+                        moments += [last, last + dt.timedelta(days=1)]
+                moment = data.draw(st.sampled_from(moments), label="as_of")
+                by = data.draw(st.none() | st.sampled_from(Dimension), label="by")
+                basic = data.draw(st.booleans(), label="count_basically_satisfied")
+                query = data.draw(
+                    st.sampled_from(
+                        [Query(), Query(region_id=counties[0]), Query(state=ProblemState.SUSPENDED)]
+                    ),
+                    label="query",
+                )
+                arguments: dict[str, Any] = {
+                    "as_of": moment,
+                    "by": by,
+                    "query": query,
+                    "count_basically_satisfied": basic,
+                }
+                _assert_same(
+                    problem_summary(store, **arguments), problem_summary(model, **arguments)
+                )
+
+            self._check(test, histories, st.data())
 
 
 def _check_filters_follow(

@@ -21,6 +21,7 @@ from jinjiecu.domain.problem import (
     Actor,
     ActorKind,
     Problem,
+    Standing,
     allowed_events,
 )
 from jinjiecu.domain.workflow import Event, ProblemState
@@ -171,6 +172,17 @@ def test_a_problem_round_trips_through_json(problem: Problem) -> None:
 
 
 # ---------------------------------------------------------------- as of a moment
+
+
+@given(any_problems)
+def test_standings_fold_what_the_properties_of_each_prefix_say(problem: Problem) -> None:
+    # Stores index the folded standings; the metrics' reference engine reads the properties.
+    prefixes = list(problem.prefixes())
+    assert [p.transitions for p in prefixes] == [
+        problem.transitions[:n] for n in range(1, len(problem.transitions) + 1)
+    ]
+    assert list(problem.standings()) == [Standing.of(prefix) for prefix in prefixes]
+    assert Standing.of(problem) == list(problem.standings())[-1]
 
 
 @given(any_problems)

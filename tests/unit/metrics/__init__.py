@@ -1,0 +1,1 @@
+"""Tests of jinjiecu.metrics, on small hand-built histories."""
