@@ -397,6 +397,7 @@ def _build_calendar(session: SQLSession, calendar: WorkingCalendar) -> str:
     session.change(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} (day {day_type} PRIMARY KEY, "
         "working INTEGER NOT NULL, counted INTEGER NOT NULL, serial INTEGER NOT NULL)"
+        + session.dialect.clustered
     )
     if not session.rows(f"SELECT 1 FROM {name} LIMIT 1"):
         to_day = session.dialect.to_day
