@@ -90,6 +90,7 @@ _DOCTEST_MODULES = [
     "jinjiecu.domain.problem",
     "jinjiecu.domain.finance",
     "jinjiecu.domain.guarantees",
+    "jinjiecu.domain.personal",
     "jinjiecu.domain.validation",
     "jinjiecu.serialization",
     "jinjiecu.metrics",

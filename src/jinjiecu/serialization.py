@@ -5,6 +5,12 @@
 - Dates and datetimes are ISO 8601 strings; datetimes must carry a UTC offset.
 - Enums are written by value (the stable English code, not the Chinese label).
 - Typed ids and codes are written as plain strings and read back as their types.
+- Mobile numbers and resident ID numbers
+  (:class:`~jinjiecu.domain.personal.MobileNumber`,
+  :class:`~jinjiecu.domain.personal.ResidentId`) are written *unmasked*, as
+  their digits: this is the format stores keep records in, not an export.
+  Exports and reports mask them (:func:`~jinjiecu.domain.personal.mask_text`).
+  An error reading one never shows the number.
 - Reading is strict: a float where a ``Decimal`` or ``int`` is expected, a
   string where a ``bool`` is expected, or a key the class does not have is an
   error, never silently coerced.
@@ -45,6 +51,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from jinjiecu.domain.events import EVENT_DATA
+from jinjiecu.domain.personal import MobileNumber, ResidentId, mask_text
 from jinjiecu.domain.problem import Transition
 from jinjiecu.domain.workflow import Event
 from jinjiecu.errors import JinjiecuError, ValidationError
@@ -110,6 +117,20 @@ def _structure_text(value: Any, cls: type[str]) -> str:
     return value if cls is str else cls(value)
 
 
+def _structure_personal(value: Any, cls: type[MobileNumber | ResidentId]) -> Any:
+    # The constructors conceal the number in their errors; keep that, and name the value.
+    if not isinstance(value, str):
+        raise ValidationError(
+            field="value", expected=f"a {cls.__name__} as text", received=mask_text(repr(value))
+        )
+    try:
+        return cls(value)
+    except ValidationError as error:
+        raise ValidationError(
+            field="value", expected=error.expected, received=error.received
+        ) from None
+
+
 def _transition_hook(conv: cattrs.Converter) -> Callable[[Any, type], Transition]:
     """Structure a transition, reading its data as the class its event calls for."""
     rest = make_dict_structure_fn(
@@ -158,6 +179,10 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_text)
     conv.register_unstructure_hook(str, str.__str__)  # typed ids and codes become plain text
     conv.register_structure_hook(Transition, _transition_hook(conv))
+    conv.register_unstructure_hook(MobileNumber, MobileNumber.unmasked)
+    conv.register_structure_hook(MobileNumber, _structure_personal)
+    conv.register_unstructure_hook(ResidentId, ResidentId.unmasked)
+    conv.register_structure_hook(ResidentId, _structure_personal)
     return conv
 
 

@@ -23,7 +23,9 @@ from jinjiecu.domain.codes import CreditCode
 from jinjiecu.domain.ids import EnterpriseId, ProjectId, RegionId
 from jinjiecu.domain.labels import LabelledEnum
 from jinjiecu.domain.money import Money, non_negative_money
+from jinjiecu.domain.personal import Contact, valid_contacts
 from jinjiecu.domain.validation import (
+    as_tuple,
     is_bool,
     is_enum,
     is_id,
@@ -51,6 +53,9 @@ class Enterprise:
     ``credit_code`` is the unified social credit code; a ledger may lack it for
     some firms, so it is optional, but a store keeps it unique when present.
     ``backbone`` marks the backbone enterprises (骨干企业) a campaign targets.
+    ``contacts`` are the people the office reaches the enterprise through
+    (联系人: the owner, the finance director ...); their names, mobile and ID
+    numbers are masked in ``repr`` (see :mod:`jinjiecu.domain.personal`).
     """
 
     id: EnterpriseId = attrs.field(validator=is_id(EnterpriseId))
@@ -62,6 +67,9 @@ class Enterprise:
     industry: str = attrs.field(default="其他", validator=name_text(100))
     size: SizeClass = attrs.field(default=SizeClass.SMALL, validator=is_enum(SizeClass))
     backbone: bool = attrs.field(default=False, validator=is_bool)
+    contacts: tuple[Contact, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=valid_contacts
+    )
 
 
 class ProjectKind(LabelledEnum):

@@ -37,6 +37,7 @@ from jinjiecu.domain.ids import (
     WorkGroupId,
 )
 from jinjiecu.domain.labels import LabelledEnum
+from jinjiecu.domain.personal import Contact, valid_contacts
 from jinjiecu.domain.validation import (
     as_tuple,
     check,
@@ -167,7 +168,8 @@ class Department:
     """A department or unit taking part (市直部门), or a partner institution.
 
     ``region_id`` is the region whose government the department belongs to
-    (the city for 市直部门).
+    (the city for 市直部门). ``contacts`` are its liaisons (联络员) for the
+    campaign, masked in ``repr`` (see :mod:`jinjiecu.domain.personal`).
     """
 
     id: DepartmentId = attrs.field(validator=is_id(DepartmentId))
@@ -177,6 +179,9 @@ class Department:
         default=DepartmentKind.GOVERNMENT, validator=is_enum(DepartmentKind)
     )
     region_id: RegionId | None = attrs.field(default=None, validator=optional(is_id(RegionId)))
+    contacts: tuple[Contact, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=valid_contacts
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -185,7 +190,9 @@ class Leader:
 
     ``body`` is the leadership body the leader belongs to (市委 / 市政府 /
     市人大 / 市政协), or ``None`` for a department head; ``department_id`` is the
-    department a department head leads.
+    department a department head leads. ``contacts`` are the people the
+    office reaches the leader through (a secretary, a liaison, or the
+    leader's own mobile), masked in ``repr``.
     """
 
     id: LeaderId = attrs.field(validator=is_id(LeaderId))
@@ -197,6 +204,9 @@ class Leader:
     region_id: RegionId | None = attrs.field(default=None, validator=optional(is_id(RegionId)))
     department_id: DepartmentId | None = attrs.field(
         default=None, validator=optional(is_id(DepartmentId))
+    )
+    contacts: tuple[Contact, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=valid_contacts
     )
 
 
