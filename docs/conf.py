@@ -99,6 +99,8 @@ _DOCTEST_MODULES = [
     "jinjiecu.metrics.results",
     "jinjiecu.sample",
     "jinjiecu.reports.workflow_diagram",
+    "jinjiecu.reports.ledger",
+    "jinjiecu.reports.briefing",
     "jinjiecu.storage",
     "jinjiecu.storage.base",
     "jinjiecu.storage.memory",

@@ -53,3 +53,26 @@ def test_weekly_figures_prints_the_articles_row(tmp_path: Path) -> None:
     assert "As of 13 November 2019: 27 city work groups, 439 visits" in out
     assert "解决率排名" in out
     assert (tmp_path / "weekly_figures.db").exists()
+
+
+def test_weekly_briefing_example_writes_the_briefing_and_the_report(tmp_path: Path) -> None:
+    script = next(p for p in EXAMPLES if p.name == "weekly_briefing.py")
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+    headline = (
+        "截至11月13日，27个市级工作组共计进厂入企439次，共梳理问题153个，"
+        "正在办理139个，已帮助解决完成14个。"
+    )
+    assert headline in out.splitlines()
+    assert headline in (tmp_path / "briefing-2019-11-13.txt").read_text(encoding="utf-8")
+    english = (tmp_path / "briefing-2019-11-13.en.txt").read_text(encoding="utf-8")
+    assert "the 27 city-level work groups had made 439 visits" in english
+    report = (tmp_path / "briefing-2019-11-13.html").read_text(encoding="utf-8")
+    assert headline in report
+    assert report.count("<figure>") == 3
