@@ -40,6 +40,7 @@ from bench_bulk_load_sqlite import (
     FULL_ROWS,
     QUICK_ROWS,
     batches,
+    chain_rows,
     make_problems,
     peak_mb,
     templates,
@@ -132,9 +133,14 @@ def load_raw(url: str, schema: str, rows: int, batch: int) -> dict[str, Any]:
     details = templates()
     copy_problems = copy_sql("problems", sql.PROBLEM_COLUMNS)
     copy_transitions = copy_sql("transitions", sql.TRANSITION_COLUMNS)
+    copy_chain = copy_sql("chain", ("seq", "kind", "key", "digest"))
     generating = loading = 0.0
     with connect(url, schema) as connection:
         cursor = connection.cursor()
+        head = cursor.execute("SELECT seq, digest FROM chain_head").fetchone()
+        if head is None:
+            sys.exit("the library made no chain head")
+        seq, previous = head
         for start, stop in batches(rows, batch):
             began = time.perf_counter()
             problems = make_problems(start, stop, details)
@@ -142,6 +148,7 @@ def load_raw(url: str, schema: str, rows: int, batch: int) -> dict[str, Any]:
             transition_rows = [
                 row for p in problems for row in sql.transition_rows(p, sql.POSTGRES)
             ]
+            links, seq, previous = chain_rows(problems, seq, previous)
             del problems
             generating += time.perf_counter() - began
             began = time.perf_counter()
@@ -152,6 +159,10 @@ def load_raw(url: str, schema: str, rows: int, batch: int) -> dict[str, Any]:
                 with cursor.copy(copy_transitions) as copy:
                     for row in transition_rows:
                         copy.write_row(row)
+                with cursor.copy(copy_chain) as copy:
+                    for link in links:
+                        copy.write_row(link)
+                cursor.execute("UPDATE chain_head SET seq = %s, digest = %s", [seq, previous])
             loading += time.perf_counter() - began
             del problem_rows, transition_rows
     return {"load": loading, "generate": generating}

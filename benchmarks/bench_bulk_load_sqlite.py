@@ -6,8 +6,9 @@ Builds N problems, each with its registration transition, then loads them
   ``open_store`` (one transaction a batch), timing only the ``add_many`` calls;
 - raw (the baseline): into a fresh file with the same schema and indexes (made
   by the library, then closed), ``BEGIN IMMEDIATE``, ``executemany`` of the same
-  ``problems`` and ``transitions`` row tuples (built before the clock starts,
-  with the library's own row functions), ``COMMIT``, batch by batch;
+  ``problems``, ``transitions`` and hash-chain rows (built before the clock
+  starts, with the library's own row functions and canonical text), ``COMMIT``,
+  batch by batch;
 
 and prints rows per second for both and the ratio (library / raw; the target
 is at least 0.5). Both files use the library's settings: WAL, synchronous=FULL,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import platform
 import random
@@ -49,7 +51,7 @@ from jinjiecu.domain.ids import (
 )
 from jinjiecu.domain.problem import Actor, ActorKind, Problem
 from jinjiecu.domain.taxonomy import DEFAULT_TAXONOMY
-from jinjiecu.storage import open_store, sql
+from jinjiecu.storage import integrity, open_store, sql
 from jinjiecu.storage.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
@@ -110,6 +112,24 @@ def make_problems(start: int, stop: int, details: list[Register]) -> list[Proble
     ]
 
 
+def chain_rows(
+    problems: list[Problem], seq: int, previous: str
+) -> tuple[list[tuple[int, str, str, str]], int, str]:
+    """The hash-chain rows the library writes for these transitions, after ``seq``/``previous``.
+
+    Built with the library's own canonical text, before the clock starts, like the
+    other rows: the baseline writes the same rows, it does not compute them.
+    """
+    made = []
+    for problem in problems:
+        for transition in problem.transitions:
+            key, content = integrity.transition_content(transition)
+            seq += 1
+            previous = hashlib.sha256((previous + content).encode()).hexdigest()
+            made.append((seq, integrity.TRANSITION, key, previous))
+    return made, seq, previous
+
+
 def batches(rows: int, batch: int) -> Iterator[tuple[int, int]]:
     for start in range(0, rows, batch):
         yield start, min(start + batch, rows)
@@ -164,8 +184,10 @@ def load_raw(path: Path, rows: int, batch: int) -> dict[str, Any]:
     details = templates()
     problem_insert = insert_sql("problems", sql.PROBLEM_COLUMNS)
     transition_insert = insert_sql("transitions", sql.TRANSITION_COLUMNS)
+    chain_insert = insert_sql("chain", ("seq", "kind", "key", "digest"))
     generating = loading = 0.0
     connection = sqlite3.connect(path, isolation_level=None)
+    seq, previous = connection.execute("SELECT seq, digest FROM chain_head").fetchone()
     try:
         connection.execute("PRAGMA foreign_keys = ON")  # as the store sets them
         connection.execute("PRAGMA synchronous = FULL")
@@ -175,12 +197,15 @@ def load_raw(path: Path, rows: int, batch: int) -> dict[str, Any]:
             problems = make_problems(start, stop, details)
             problem_rows = [sql.problem_row(p, sql.SQLITE) for p in problems]
             transition_rows = [row for p in problems for row in sql.transition_rows(p, sql.SQLITE)]
+            links, seq, previous = chain_rows(problems, seq, previous)
             del problems
             generating += time.perf_counter() - began
             began = time.perf_counter()
             connection.execute("BEGIN IMMEDIATE")
             connection.executemany(problem_insert, problem_rows)
             connection.executemany(transition_insert, transition_rows)
+            connection.executemany(chain_insert, links)
+            connection.execute("UPDATE chain_head SET seq = ?, digest = ?", [seq, previous])
             connection.execute("COMMIT")
             loading += time.perf_counter() - began
             del problem_rows, transition_rows

@@ -105,6 +105,8 @@ _DOCTEST_MODULES = [
     "jinjiecu.storage.base",
     "jinjiecu.storage.memory",
     "jinjiecu.storage.sqlite",
+    "jinjiecu.storage.integrity",
+    "jinjiecu.domain.policy",
 ]
 doctest_global_setup = (
     "import datetime as dt\nfrom decimal import Decimal\n\nimport attrs\n"

@@ -19,7 +19,9 @@ show the message and a program can act on the fields.
     │   ├── ConflictError           stale version, nothing written
     │   ├── DuplicateError          a record with that id already exists
     │   ├── SchemaVersionError      database written by a newer version
-    │   └── StoreUnavailableError   the database cannot be reached or used
+    │   ├── StoreUnavailableError   the database cannot be reached or used
+    │   └── IntegrityError          the history does not match its hash chain
+    ├── PermissionDeniedError       the policy refused an actor an action
     └── ConfigurationError          bad store URL, settings, environment
 """
 
@@ -37,8 +39,10 @@ __all__ = [
     "DuplicateError",
     "HistoryError",
     "IllegalTransitionError",
+    "IntegrityError",
     "JinjiecuError",
     "NotFoundError",
+    "PermissionDeniedError",
     "SchemaVersionError",
     "StorageError",
     "StoreUnavailableError",
@@ -250,6 +254,50 @@ class SchemaVersionError(StorageError):
 
 class StoreUnavailableError(StorageError):
     """The database could not be opened, reached or used."""
+
+
+class IntegrityError(StorageError):
+    """The stored history does not match its hash chain (or a checkpoint): it was changed.
+
+    ``seq`` is the chain sequence number of the first entry that does not
+    match (``None`` for an entry that is in the tables but not in the chain),
+    ``kind`` and ``key`` name it (``"transition"``, ``"p-1#3"``), ``reason``
+    says what is wrong. 记录完整性校验失败：历史记录与哈希链不符。
+    """
+
+    def __init__(self, *, seq: int | None, kind: str, key: str, reason: str) -> None:
+        self.seq = seq
+        self.kind = kind
+        self.key = key
+        self.reason = reason
+        where = "not in the chain" if seq is None else f"chain entry {seq}"
+        super().__init__(
+            f"history check failed (历史记录校验失败) at {where}, {kind} {key!r}: {reason}"
+        )
+
+
+class PermissionDeniedError(JinjiecuError):
+    """The store's policy refused an actor an action; nothing was written but the audit entry.
+
+    ``actor`` is the :class:`~jinjiecu.domain.problem.Actor`, ``action`` the
+    action's value (an event such as ``"close"``), ``object`` what it was done
+    to (``"problem p-1"``), ``reason`` the policy's reason. 无权操作。
+    """
+
+    def __init__(self, *, actor: object, action: str, object: str, reason: str = "") -> None:  # noqa: A002 - the issue's word
+        self.actor = actor
+        self.action = action
+        self.object = object
+        self.reason = reason
+        kind = getattr(actor, "kind", None)
+        # An Actor reads "department d-1"; anything else as itself.
+        who = (
+            str(actor)
+            if kind is None
+            else f"{getattr(kind, 'value', kind)} {getattr(actor, 'id', '')}"
+        )
+        why = f": {reason}" if reason else ""
+        super().__init__(f"permission denied (无权操作): {who} may not {action} {object}{why}")
 
 
 class ConfigurationError(JinjiecuError):

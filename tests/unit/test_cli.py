@@ -931,3 +931,37 @@ def test_report_html_draws_charts_unless_told_not_to(
         (True, "png", "zh"),
         (False, "svg", "zh"),
     ]
+
+
+def test_export_masks_numbers_unless_unmasked_which_is_audited(
+    capsys: pytest.CaptureFixture[str], own_db: str, tmp_path: Path
+) -> None:
+    from jinjiecu.storage import open_store  # noqa: PLC0415 - this test reads the audit trail
+
+    code, _out, err = run(
+        capsys,
+        "problem", "register", "--store", own_db, "--id", "P-PII",
+        "--title", "请联系王经理13800138000", "--category", "其他", "--region", "德州市",
+        "--enterprise", "dz2019-e-137", "--at", "2019-11-20 10:00", "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    masked, plain = tmp_path / "masked.csv", tmp_path / "plain.csv"
+    assert run(capsys, "export", str(masked), "--store", own_db, "--quiet")[0] == 0
+    text = masked.read_text(encoding="utf-8-sig")
+    assert "138****8000" in text
+    assert "13800138000" not in text
+    with open_store(own_db) as store:
+        before = store.audit.count()
+    code, _out, err = run(
+        capsys, "export", str(plain), "--unmasked", "--actor", "wang", "--store", own_db, "-q"
+    )
+    assert code == 0, err
+    assert "13800138000" in plain.read_text(encoding="utf-8-sig")
+    with open_store(own_db) as store:
+        assert store.audit.count() == before + 1
+        entry = store.audit.list(limit=1, offset=before)[0]
+    assert (entry.action, entry.actor.id, entry.object_id) == (
+        "export_unmasked",
+        "wang",
+        str(plain),
+    )

@@ -81,6 +81,19 @@ def add_commands(commands: _Commands) -> None:
         help="加“办理记录”列，可在另一数据库完整还原 / add the history column, so importing "
         "into another store gives equal problems",
     )
+    export.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="手机号、身份证号不打码（记入审计记录）/ write phone and ID numbers as typed "
+        "(recorded in the audit trail; default: masked, 138****5678)",
+    )
+    export.add_argument("--actor", help="导出人 / who exports (默认 default: your user name)")
+    export.add_argument(
+        "--actor-kind",
+        metavar="KIND",
+        default="clerk",
+        help="导出人类型 / what the actor is (clerk ...)",
+    )
     filter_options(export)
     json_option(export)
 
@@ -275,6 +288,8 @@ def run_export(args: argparse.Namespace, ui: Ui) -> int:
                 headers=headers,
                 progress=progress,
                 history=args.history,
+                unmasked=args.unmasked,
+                actor=actor_of(args) if args.unmasked else None,
             )
     if ui.json:
         ui.dump({"path": str(target), "rows": rows})

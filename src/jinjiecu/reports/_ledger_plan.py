@@ -266,6 +266,7 @@ class _Run:
     rules: ProblemRules
     undated: dt.datetime | None
     settle_at: dt.datetime | None
+    registered: bool = False
     added: int = 0
     texts_used: bool = False
     note_pending: bool = False
@@ -347,12 +348,15 @@ def plan(
     actor: Actor,
     rules: ProblemRules,
     undated: dt.datetime | None,
+    registered: bool = False,
 ) -> Plan:
     """Apply the row's changes to ``problem``.
 
     ``undated`` is the moment for steps the row gives no date for, after any
     settlement; ``None`` puts them right after the step before (a problem new
     to the store, whose history the ledger is the only witness of).
+    ``registered`` says that ``problem`` was registered from the row just now,
+    so that its registration may still take the row's 办理进展 as its note.
 
     Raises:
         PlanError: the first thing that cannot be recorded.
@@ -369,6 +373,7 @@ def plan(
         rules=rules,
         undated=undated,
         settle_at=settle_at,
+        registered=registered,
     )
     settle_index = next(
         (i for i, e in enumerate(path) if e in (Event.RESOLVE, Event.EXPLAIN)), len(path)
@@ -664,7 +669,7 @@ def _place_progress(run: _Run) -> None:
         return
     if progress_of(run.problem) == wanted.progress:
         return
-    if run.added == 0 and run.undated is None:
+    if run.added == 0 and run.registered:
         # A problem new to the store: the registration itself keeps the text.
         first = run.problem.transitions[0]
         amount, _rest = split_note(first.note)

@@ -57,8 +57,8 @@ warned about.
 Dates the ledger gives (登记日期, 办结日期) are recorded at 09:00 China Standard
 Time that day. Steps the ledger gives no date for happen at ``at`` (the
 import's moment, by default now); steps that must come before a dated
-settlement, and every step of a problem new to the store, come right after
-the step before. A 暂缓 → 正在办理 change is dated by the ledger's 办理时限 when
+settlement, and every step of a problem the ledger registers, come right
+after the step before. A 暂缓 → 正在办理 change is dated by the ledger's 办理时限 when
 it can be: resuming pushes a deadline by the working days spent suspended, so
 the new deadline tells the day work resumed.
 
@@ -124,6 +124,7 @@ from jinjiecu.domain.ids import (
     RegionId,
     WorkGroupId,
 )
+from jinjiecu.domain.personal import mask_text
 from jinjiecu.domain.problem import (
     DEFAULT_RULES,
     Actor,
@@ -1167,7 +1168,7 @@ class _Importer:
             wanted = self.wanted(row, None, check=False)  # bad cells first, domain work after
             _check_merge_target(row, known)
             problem = self.register(row, problem_id)
-            result = self.run_plan(row, problem, wanted, fresh=True)
+            result = self.run_plan(row, problem, wanted, registered=True)
             self.outcomes[row.number] = (result, 0, result.state is ProblemState.MERGED)
             return
         # A ledger written from an older version (its history is behind the
@@ -1186,7 +1187,7 @@ class _Importer:
         result = base
         workflow = [field for field in changed if field in _WORKFLOW]
         if workflow:
-            result = self.run_plan(row, base, self.wanted(row, workflow), fresh=fresh)
+            result = self.run_plan(row, base, self.wanted(row, workflow))
         merged = "merged_into" in changed and result.state is ProblemState.MERGED
         self.outcomes[row.number] = (result, 0 if fresh else version, merged)
 
@@ -1206,14 +1207,18 @@ class _Importer:
         )
         raise _RowFailedError
 
-    def run_plan(self, row: _Row, problem: Problem, wanted: Wanted, *, fresh: bool) -> Problem:
+    def run_plan(
+        self, row: _Row, problem: Problem, wanted: Wanted, *, registered: bool = False
+    ) -> Problem:
+        """Apply the row's changes; a problem registered from the row just now is dated early."""
         try:
             done = plan(
                 problem,
                 wanted,
                 actor=self.actor,
                 rules=self.rules,
-                undated=None if fresh else self.undated,
+                undated=None if registered else self.undated,
+                registered=registered,
             )
         except PlanError as error:
             row.fail(error.field if row.has(error.field) else "state", error.reason)
@@ -1589,6 +1594,8 @@ def export_ledger(
     columns: Sequence[str] | None = None,
     history: bool = False,
     rules: ProblemRules = DEFAULT_RULES,
+    unmasked: bool = False,
+    actor: Actor | None = None,
 ) -> int:
     """Write the problems in ``store`` as a ledger (.xlsx or .csv, by the suffix); return the rows.
 
@@ -1605,6 +1612,12 @@ def export_ledger(
         history: add the ``history`` column (办理记录), which makes importing
             the ledger into another store give equal problems.
         rules: the taxonomy whose labels are written.
+        unmasked: write mobile and resident ID numbers as they are. By default
+            every text cell goes through
+            :func:`~jinjiecu.domain.personal.mask_text` (138****5678), so a
+            ledger can be passed on; an unmasked export needs ``actor`` and is
+            recorded in the store's audit trail (action ``export_unmasked``).
+        actor: who exports; required with ``unmasked``.
 
     Rows are ordered by registration time, then id. Names are written where
     they name one record; otherwise the id is.
@@ -1615,6 +1628,13 @@ def export_ledger(
         ConfigurationError: xlsx needs the ``excel`` extra (openpyxl).
     """
     target = _check_path(path, reading=False)
+    check(isinstance(unmasked, bool), field="unmasked", expected="True or False", received=unmasked)
+    check(
+        not unmasked or isinstance(actor, Actor),
+        field="actor",
+        expected="the Actor who asks for an unmasked export (it is audited)",
+        received=actor,
+    )
     header_set = _headers_of(headers) or LedgerHeaders.chinese()
     fields = _export_fields(columns, history=history)
     moment = _moment(as_of)
@@ -1650,7 +1670,9 @@ def export_ledger(
             cells["number"] = number
             if "history" in fields:
                 cells["history"] = _history_json(problem)
-            yield [cells[field] for field in fields]
+            values = [cells[field] for field in fields]
+            # Phone and ID numbers typed into any text are masked unless asked otherwise.
+            yield values if unmasked else [_masked(value) for value in values]
 
     header = [header_set.header(field) for field in fields]
     english = header_set == LedgerHeaders.english()
@@ -1676,4 +1698,26 @@ def export_ledger(
         ) from None
     if progress is not None and total == 0:
         progress(0, 0)
+    if unmasked and actor is not None:
+        _audit_unmasked(store, target, actor, count)
     return count
+
+
+def _audit_unmasked(store: Store, target: Path, actor: Actor, count: int) -> None:
+    """Record an unmasked export in the audit trail; without that record, no file."""
+    try:
+        store.audit.record(
+            actor=actor,
+            action="export_unmasked",
+            object_kind="ledger",
+            object_id=str(target),
+            detail=f"{count} rows with personal data unmasked",
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _masked(value: object) -> object:
+    """``value`` with mobile and ID numbers masked, if it is text."""
+    return mask_text(value) if isinstance(value, str) else value

@@ -31,11 +31,13 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from jinjiecu.domain.policy import ALLOW_ALL
 from jinjiecu.errors import ConfigurationError
 from jinjiecu.storage.base import Query, Store, Transaction, Versioned
 from jinjiecu.storage.memory import MemoryStore
 
 if TYPE_CHECKING:
+    from jinjiecu.domain.policy import Policy
     from jinjiecu.storage.postgres import PostgresStore
     from jinjiecu.storage.sqlite import SQLiteStore
 
@@ -62,8 +64,11 @@ STORE_ENV = "JINJIECU_STORE"
 _SUPPORTED = "memory://, sqlite:///relative/file.db, sqlite:////absolute/file.db, postgresql://..."
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, policy: Policy = ALLOW_ALL) -> Store:
     """Open the store ``url`` names (see the module docs); the caller closes it.
+
+    ``policy`` decides who may do what (:mod:`jinjiecu.domain.policy`); by
+    default everyone may do everything, as before.
 
     Raises :class:`~jinjiecu.errors.ConfigurationError` for an unknown scheme,
     a malformed URL or an unreachable server, naming the URL with any
@@ -84,14 +89,14 @@ def open_store(url: str | None = None) -> Store:
         if rest:
             message = f"memory:// takes nothing after the scheme, got {mask_url(url)!r}"
             raise ConfigurationError(message)
-        return MemoryStore()
+        return MemoryStore(policy=policy)
     if scheme == "sqlite":
         from jinjiecu.storage.sqlite import SQLiteStore  # noqa: PLC0415 - imported when used
 
-        return SQLiteStore(_sqlite_path(url, rest))
+        return SQLiteStore(_sqlite_path(url, rest), policy=policy)
     from jinjiecu.storage.postgres import PostgresStore  # noqa: PLC0415 - imported when used
 
-    return PostgresStore(url)
+    return PostgresStore(url, policy=policy)
 
 
 def _sqlite_path(url: str, rest: str) -> str:

@@ -29,12 +29,12 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, NoReturn, Self, TypeVar
 
 import attrs
 
 from jinjiecu.domain.campaign import Campaign
-from jinjiecu.domain.clock import local_date
+from jinjiecu.domain.clock import local_date, now
 from jinjiecu.domain.enterprise import Enterprise, Project
 from jinjiecu.domain.events import EventData, HandlingLevel, Scope
 from jinjiecu.domain.finance import (
@@ -69,7 +69,8 @@ from jinjiecu.domain.ids import (
     WorkGroupId,
 )
 from jinjiecu.domain.org import CampaignOffice, Department, Leader, Region, WorkGroup
-from jinjiecu.domain.problem import DEFAULT_RULES, Actor, Problem, ProblemRules
+from jinjiecu.domain.policy import ALLOW_ALL, AllowAll, AuditEntry, AuditOutcome, Policy
+from jinjiecu.domain.problem import DEFAULT_RULES, Actor, ActorKind, Problem, ProblemRules
 from jinjiecu.domain.validation import (
     a_date,
     check,
@@ -85,13 +86,31 @@ from jinjiecu.domain.workflow import ProblemState
 from jinjiecu.errors import (
     ConflictError,
     NotFoundError,
+    PermissionDeniedError,
     StorageError,
     ValidationError,
 )
+from jinjiecu.serialization import unstructure
+from jinjiecu.storage import integrity
+from jinjiecu.storage.integrity import (
+    RECORD,
+    TRANSITION,
+    ChainLink,
+    Checkpoint,
+    PendingAudit,
+    StoredEntry,
+    canonical,
+    record_key,
+    sharing_data_texts,
+    transition_content,
+)
 
 __all__ = [
+    "FINANCE_KINDS",
     "KINDS",
     "MAX_PAGE",
+    "UNNAMED_ACTOR",
+    "AuditTrail",
     "IndexValues",
     "ProblemRecords",
     "Query",
@@ -101,6 +120,7 @@ __all__ = [
     "Store",
     "Transaction",
     "Versioned",
+    "WriteContext",
 ]
 
 T = TypeVar("T")
@@ -288,6 +308,25 @@ KINDS: tuple[RecordKind[Any, Any], ...] = (
 )
 """Every kind of record besides problems, in the order stores create them."""
 
+FINANCE_KINDS: frozenset[str] = frozenset(
+    kind.name
+    for kind in (
+        DEBT_RESOLUTIONS,
+        ASSET_DISPOSALS,
+        CREDITOR_COMMITTEES,
+        LOAN_RENEWALS,
+        WHITELISTS,
+        BRIDGE_FUNDS,
+        COORDINATED_FINANCINGS,
+        GUARANTEE_LINKS,
+    )
+)
+"""Names of the finance record kinds (金融纾困), whose every version is kept and
+hash-chained (see :mod:`jinjiecu.storage.integrity`)."""
+
+UNNAMED_ACTOR = Actor(kind=ActorKind.SYSTEM, id="unnamed", name="未署名 (unnamed)")
+"""The actor audit entries name when a record write names none."""
+
 PROBLEM_FILTERS = frozenset(
     {
         "region_id",
@@ -450,9 +489,154 @@ class Session(abc.ABC):
     def remember(self, key: str, problem_id: str, version: int) -> None:
         """Record that the save with ``key`` produced ``version`` of ``problem_id``."""
 
+    # The hash chain and the audit trail (see jinjiecu.storage.integrity). Finance
+    # records (FINANCE_KINDS) keep every version: ``insert`` and ``replace`` store
+    # each version where ``stored_entries`` can read it back.
+
+    @abc.abstractmethod
+    def chain_head(self) -> Checkpoint:
+        """The chain's head as stored (``seq`` 0 and the genesis digest when empty).
+
+        A writer calls it before :meth:`write_chain`; where writers can run at
+        once (PostgreSQL), it locks the head until the transaction ends.
+        """
+
+    @abc.abstractmethod
+    def write_chain(self, links: Sequence[ChainLink]) -> None:
+        """Append ``links`` (numbered on from the head) and move the head to the last."""
+
+    @abc.abstractmethod
+    def chain_links(self) -> Iterator[ChainLink]:
+        """Every chain link, in sequence order."""
+
+    @abc.abstractmethod
+    def stored_entries(self) -> Iterator[StoredEntry]:
+        """Every chained entry as read back from the stored data, in any order.
+
+        Transitions, finance-record versions and audit entries, each with its
+        canonical text (:func:`~jinjiecu.storage.integrity.canonical`) built
+        from what is stored, and a ``fault`` when the rows derived from it
+        (a problem's row, a transition's standing, a record's current row and
+        index values) do not match it.
+        """
+
+    @abc.abstractmethod
+    def insert_audit(self, entries: Sequence[AuditEntry]) -> None:
+        """Store audit entries (already numbered and chained)."""
+
+    @abc.abstractmethod
+    def select_audit(self, limit: int, offset: int) -> list[AuditEntry]:
+        """Audit entries in sequence order."""
+
+    @abc.abstractmethod
+    def count_audit(self) -> int:
+        """How many audit entries there are."""
+
 
 Runner = Callable[[Callable[[Session], Any]], Any]
 """Runs a function with a session: the transaction's own, or a new one per call."""
+
+
+class WriteContext:
+    """What a store's collections share: its policy, clock and the refusals to record.
+
+    Made by :class:`Store`; adapters never see it.
+    """
+
+    def __init__(
+        self,
+        policy: Policy,
+        clock: Callable[[], dt.datetime],
+        refused: Callable[[PendingAudit], None],
+    ) -> None:
+        self.policy = policy
+        self.clock = clock
+        self.refused = refused
+
+    def log(
+        self,
+        session: Session,
+        entries: Iterable[tuple[str, str, str]],
+        audits: Sequence[PendingAudit],
+    ) -> None:
+        """Chain ``entries`` and write the audit entries, in the session's transaction."""
+        integrity.extend_chain(session, entries, audits, at=self.clock())
+
+    def refuse(self, actor: Actor, action: str, problem_id: str, reason: str) -> NoReturn:
+        """Queue the refusal's audit entry and raise the permission error."""
+        self.refused(
+            PendingAudit(
+                actor=actor,
+                action=action,
+                object_kind="problem",
+                object_id=problem_id,
+                outcome=AuditOutcome.REFUSED,
+                detail=reason,
+            )
+        )
+        raise PermissionDeniedError(
+            actor=actor, action=action, object=f"problem {problem_id}", reason=reason
+        )
+
+    def check(self, problem: Problem, after: int, before: Problem | None = None) -> None:
+        """Ask the policy about each of ``problem``'s transitions after the first ``after``.
+
+        ``before`` is the problem as stored (at version ``after``), if known.
+        """
+        if isinstance(self.policy, AllowAll):
+            return
+        transitions = problem.transitions
+        for transition in transitions[after:]:
+            seq = transition.sequence
+            if seq == 1:
+                subject = Problem.from_history(transitions[:1])
+            elif before is not None and before.version == seq - 1:
+                subject = before
+            else:
+                subject = Problem.from_history(transitions[: seq - 1])
+            decision = self.policy.decide(transition.actor, transition.event, subject)
+            if not decision.allowed:
+                self.refuse(transition.actor, transition.event.value, problem.id, decision.reason)
+
+
+_DEFAULT_CONTEXT = WriteContext(ALLOW_ALL, now, lambda _audit: None)
+
+
+def _record_entries(
+    kind: RecordKind[Any, Any], versions: Iterable[tuple[Any, int]]
+) -> Iterator[tuple[str, str, str]]:
+    """Chain entries of record versions (finance kinds only; none for the others)."""
+    if kind.name not in FINANCE_KINDS:
+        return
+    for record, version in versions:
+        key = record_key(kind.name, str(kind.id_of(record)), version)
+        yield RECORD, key, canonical(RECORD, key, unstructure(record))
+
+
+def _transition_entries(problem: Problem, after: int = 0) -> Iterator[tuple[str, str, str]]:
+    for transition in problem.transitions[after:]:
+        key, content = transition_content(transition)
+        yield TRANSITION, key, content
+
+
+def _transition_audits(problem: Problem, after: int = 0) -> list[PendingAudit]:
+    return [
+        PendingAudit(
+            actor=t.actor,
+            action=t.event.value,
+            object_kind="problem",
+            object_id=problem.id,
+            detail=f"transition {t.sequence}",
+        )
+        for t in problem.transitions[after:]
+    ]
+
+
+def _actor(actor: Actor | None) -> Actor:
+    if actor is None:
+        return UNNAMED_ACTOR
+    check(isinstance(actor, Actor), field="actor", expected="an Actor", received=actor)
+    return actor
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -463,9 +647,12 @@ def _check_page(limit: int, offset: int) -> None:
 class Records(Generic[T, I]):
     """A typed collection of one kind of record (enterprises, visits, ...)."""
 
-    def __init__(self, kind: RecordKind[T, I], run: Runner) -> None:
+    def __init__(
+        self, kind: RecordKind[T, I], run: Runner, context: WriteContext = _DEFAULT_CONTEXT
+    ) -> None:
         self.kind = kind
         self._run = run
+        self._context = context
 
     def __repr__(self) -> str:
         return f"<Records of {self.kind.name}>"
@@ -481,18 +668,48 @@ class Records(Generic[T, I]):
     def _check_id(self, record_id: object) -> None:
         check_argument(is_id(self.kind.id_type), "id", record_id)
 
-    def add(self, record: T) -> None:
-        """Add a new record; an existing id raises :class:`~jinjiecu.errors.DuplicateError`."""
-        self._check_record(record)
-        self._run(lambda session: session.insert(self.kind, [record]))
+    def add(self, record: T, *, actor: Actor | None = None) -> None:
+        """Add a new record; an existing id raises :class:`~jinjiecu.errors.DuplicateError`.
 
-    def add_many(self, records: Iterable[T]) -> int:
-        """Add many new records in one transaction, all or nothing; return how many."""
+        ``actor`` is who adds it, for the audit trail (:data:`UNNAMED_ACTOR` if not given).
+        """
+        self._check_record(record)
+        who = _actor(actor)
+        kind = self.kind
+
+        def write(session: Session) -> None:
+            session.insert(kind, [record])
+            audit = PendingAudit(
+                actor=who, action="add", object_kind=kind.name, object_id=str(kind.id_of(record))
+            )
+            self._context.log(session, _record_entries(kind, [(record, 1)]), [audit])
+
+        self._run(write)
+
+    def add_many(self, records: Iterable[T], *, actor: Actor | None = None) -> int:
+        """Add many new records in one transaction, all or nothing; return how many.
+
+        The audit trail gets one entry for the whole batch.
+        """
         batch = list(records)
         for record in batch:
             self._check_record(record)
+        who = _actor(actor)
+        kind = self.kind
+
+        def write(session: Session) -> None:
+            session.insert(kind, batch)
+            audit = PendingAudit(
+                actor=who,
+                action="add_many",
+                object_kind=kind.name,
+                object_id="*",
+                detail=f"{len(batch)} records",
+            )
+            self._context.log(session, _record_entries(kind, ((r, 1) for r in batch)), [audit])
+
         if batch:
-            self._run(lambda session: session.insert(self.kind, batch))
+            self._run(write)
         return len(batch)
 
     def get(self, record_id: I) -> T:
@@ -511,18 +728,32 @@ class Records(Generic[T, I]):
         self._check_id(record_id)
         return self._run(lambda session: session.fetch(self.kind, str(record_id))) is not None
 
-    def update(self, record: T, *, expected_version: int) -> int:
+    def update(self, record: T, *, expected_version: int, actor: Actor | None = None) -> int:
         """Replace the stored record; return its new version.
 
         Raises :class:`~jinjiecu.errors.ConflictError` (nothing written) if the
         stored version is not ``expected_version``, and
         :class:`~jinjiecu.errors.NotFoundError` if there is no such record.
+        A finance record keeps every version (in its hash chain).
         """
         self._check_record(record)
         check_argument(int_in(1), "expected_version", expected_version)
-        new_version: int = self._run(
-            lambda session: session.replace(self.kind, record, expected_version)
-        )
+        who = _actor(actor)
+        kind = self.kind
+
+        def write(session: Session) -> int:
+            version = session.replace(kind, record, expected_version)
+            audit = PendingAudit(
+                actor=who,
+                action="update",
+                object_kind=kind.name,
+                object_id=str(kind.id_of(record)),
+                detail=f"version {version}",
+            )
+            self._context.log(session, _record_entries(kind, [(record, version)]), [audit])
+            return version
+
+        new_version: int = self._run(write)
         return new_version
 
     def list(self, query: Query | None = None, *, limit: int = 100, offset: int = 0) -> list[T]:
@@ -546,8 +777,9 @@ class ProblemRecords:
 
     kind_name = "problem"
 
-    def __init__(self, run: Runner) -> None:
+    def __init__(self, run: Runner, context: WriteContext = _DEFAULT_CONTEXT) -> None:
         self._run = run
+        self._context = context
 
     def __repr__(self) -> str:
         return "<ProblemRecords>"
@@ -557,17 +789,53 @@ class ProblemRecords:
         check(isinstance(problem, Problem), field="problem", expected="a Problem", received=problem)
 
     def add(self, problem: Problem) -> None:
-        """Add a new problem with its whole history so far."""
-        self._check_problem(problem)
-        self._run(lambda session: session.insert_problems([problem]))
+        """Add a new problem with its whole history so far.
 
-    def add_many(self, problems: Iterable[Problem]) -> int:
-        """Add many new problems in one transaction, all or nothing; return how many."""
+        The store's policy is asked about every transition; a refusal raises
+        :class:`~jinjiecu.errors.PermissionDeniedError` and writes nothing but
+        its audit entry.
+        """
+        self._check_problem(problem)
+        context = self._context
+
+        def write(session: Session) -> None:
+            context.check(problem, 0)
+            with sharing_data_texts():
+                session.insert_problems([problem])
+                context.log(session, _transition_entries(problem), _transition_audits(problem))
+
+        self._run(write)
+
+    def add_many(self, problems: Iterable[Problem], *, actor: Actor | None = None) -> int:
+        """Add many new problems in one transaction, all or nothing; return how many.
+
+        The policy is asked about every transition; the audit trail gets one
+        entry for the batch, naming ``actor`` (who loads it).
+        """
         batch = list(problems)
         for problem in batch:
             self._check_problem(problem)
+        who = _actor(actor)
+        context = self._context
+
+        def write(session: Session) -> None:
+            for problem in batch:
+                context.check(problem, 0)
+            transitions = sum(len(problem.transitions) for problem in batch)
+            audit = PendingAudit(
+                actor=who,
+                action="add_many",
+                object_kind=self.kind_name,
+                object_id="*",
+                detail=f"{len(batch)} problems, {transitions} transitions",
+            )
+            with sharing_data_texts():
+                session.insert_problems(batch)
+                entries = (entry for problem in batch for entry in _transition_entries(problem))
+                context.log(session, entries, [audit])
+
         if batch:
-            self._run(lambda session: session.insert_problems(batch))
+            self._run(write)
         return len(batch)
 
     def get(self, problem_id: ProblemId) -> Problem:
@@ -607,18 +875,27 @@ class ProblemRecords:
         if idempotency_key is not None:
             check_argument(name_text(200), "idempotency_key", idempotency_key)
 
+        context = self._context
+
         def write(session: Session) -> Problem:
             if idempotency_key is not None:
                 done = session.idempotency_result(idempotency_key)
                 if done is not None:
                     return _already_saved(session, done, problem.id, idempotency_key)
             if expected_version == 0:
+                context.check(problem, 0)
                 session.insert_problems([problem])
             else:
-                _check_extends_stored(session, problem, expected_version)
+                stored = _check_extends_stored(session, problem, expected_version)
+                context.check(problem, expected_version, stored)
                 session.append(problem, expected_version)
             if idempotency_key is not None:
                 session.remember(idempotency_key, problem.id, problem.version)
+            context.log(
+                session,
+                _transition_entries(problem, expected_version),
+                _transition_audits(problem, expected_version),
+            )
             return problem
 
         saved: Problem = self._run(write)
@@ -659,10 +936,18 @@ class ProblemRecords:
                     actual_version=current.version,
                 )
             changed = current.apply(data, at=at, actor=actor, note=note, rules=rules)
+            context.check(changed, current.version, current)
             session.append(changed, current.version)
             if idempotency_key is not None:
                 session.remember(idempotency_key, changed.id, changed.version)
+            context.log(
+                session,
+                _transition_entries(changed, current.version),
+                _transition_audits(changed, current.version),
+            )
             return changed
+
+        context = self._context
 
         check_argument(is_id(ProblemId), "id", problem_id)
         if idempotency_key is not None:
@@ -690,7 +975,7 @@ class ProblemRecords:
         return number
 
 
-def _check_extends_stored(session: Session, problem: Problem, expected_version: int) -> None:
+def _check_extends_stored(session: Session, problem: Problem, expected_version: int) -> Problem:
     """Refuse a problem that was not built on the stored history: history is never rewritten."""
     stored = session.fetch_problem(problem.id)
     if stored is None:
@@ -709,6 +994,7 @@ def _check_extends_stored(session: Session, problem: Problem, expected_version: 
             "transitions as stored); history is never rewritten",
             received=problem.id,
         )
+    return stored
 
 
 def _already_saved(session: Session, done: tuple[str, int], problem_id: str, key: str) -> Problem:
@@ -725,38 +1011,89 @@ def _already_saved(session: Session, done: tuple[str, int], problem_id: str, key
     return current
 
 
+class AuditTrail:
+    """The audit trail (审计记录): every write and every refusal, in order, hash-chained.
+
+    Entries are only ever appended: there is no way to change or remove one.
+    """
+
+    def __init__(self, run: Runner, context: WriteContext = _DEFAULT_CONTEXT) -> None:
+        self._run = run
+        self._context = context
+
+    def __repr__(self) -> str:
+        return "<AuditTrail>"
+
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+        """Entries in the order they were written, ``limit`` at a time from ``offset``."""
+        _check_page(limit, offset)
+        found: list[AuditEntry] = self._run(lambda session: session.select_audit(limit, offset))
+        return found
+
+    def count(self) -> int:
+        """How many entries there are."""
+        number: int = self._run(lambda session: session.count_audit())
+        return number
+
+    def record(
+        self,
+        *,
+        actor: Actor,
+        action: str,
+        object_kind: str,
+        object_id: str,
+        outcome: AuditOutcome = AuditOutcome.OK,
+        detail: str = "",
+    ) -> None:
+        """Append an entry for an action the store does not see (an unmasked export ...)."""
+        pending = PendingAudit(
+            actor=_actor(actor),
+            action=action,
+            object_kind=object_kind,
+            object_id=object_id,
+            outcome=AuditOutcome.parse(outcome) if isinstance(outcome, str) else outcome,
+            detail=detail,
+        )
+        # Validated now (a placeholder number): a bad entry raises before anything is written.
+        AuditEntry(seq=1, at=self._context.clock(), **attrs.asdict(pending, recurse=False))
+        self._run(lambda session: self._context.log(session, (), [pending]))
+
+
 class Transaction:
     """The collections of one unit of work; get one from :meth:`Store.transaction`."""
 
-    def __init__(self, run: Runner) -> None:
-        self.campaigns: Records[Campaign, CampaignId] = Records(CAMPAIGNS, run)
-        self.regions: Records[Region, RegionId] = Records(REGIONS, run)
-        self.departments: Records[Department, DepartmentId] = Records(DEPARTMENTS, run)
-        self.leaders: Records[Leader, LeaderId] = Records(LEADERS, run)
-        self.work_groups: Records[WorkGroup, WorkGroupId] = Records(WORK_GROUPS, run)
-        self.offices: Records[CampaignOffice, OfficeId] = Records(OFFICES, run)
-        self.enterprises: Records[Enterprise, EnterpriseId] = Records(ENTERPRISES, run)
-        self.projects: Records[Project, ProjectId] = Records(PROJECTS, run)
-        self.visits: Records[Visit, VisitId] = Records(VISITS, run)
+    def __init__(self, run: Runner, context: WriteContext = _DEFAULT_CONTEXT) -> None:
+        self.campaigns: Records[Campaign, CampaignId] = Records(CAMPAIGNS, run, context)
+        self.regions: Records[Region, RegionId] = Records(REGIONS, run, context)
+        self.departments: Records[Department, DepartmentId] = Records(DEPARTMENTS, run, context)
+        self.leaders: Records[Leader, LeaderId] = Records(LEADERS, run, context)
+        self.work_groups: Records[WorkGroup, WorkGroupId] = Records(WORK_GROUPS, run, context)
+        self.offices: Records[CampaignOffice, OfficeId] = Records(OFFICES, run, context)
+        self.enterprises: Records[Enterprise, EnterpriseId] = Records(ENTERPRISES, run, context)
+        self.projects: Records[Project, ProjectId] = Records(PROJECTS, run, context)
+        self.visits: Records[Visit, VisitId] = Records(VISITS, run, context)
         self.debt_resolutions: Records[DebtResolution, DebtResolutionId] = Records(
-            DEBT_RESOLUTIONS, run
+            DEBT_RESOLUTIONS, run, context
         )
         self.asset_disposals: Records[AssetDisposal, AssetDisposalId] = Records(
-            ASSET_DISPOSALS, run
+            ASSET_DISPOSALS, run, context
         )
         self.creditor_committees: Records[CreditorCommittee, CreditorCommitteeId] = Records(
-            CREDITOR_COMMITTEES, run
+            CREDITOR_COMMITTEES, run, context
         )
-        self.loan_renewals: Records[LoanRenewal, LoanRenewalId] = Records(LOAN_RENEWALS, run)
-        self.whitelists: Records[Whitelist, WhitelistId] = Records(WHITELISTS, run)
-        self.bridge_funds: Records[BridgeFund, BridgeFundId] = Records(BRIDGE_FUNDS, run)
+        self.loan_renewals: Records[LoanRenewal, LoanRenewalId] = Records(
+            LOAN_RENEWALS, run, context
+        )
+        self.whitelists: Records[Whitelist, WhitelistId] = Records(WHITELISTS, run, context)
+        self.bridge_funds: Records[BridgeFund, BridgeFundId] = Records(BRIDGE_FUNDS, run, context)
         self.coordinated_financings: Records[CoordinatedFinancing, CoordinatedFinancingId] = (
-            Records(COORDINATED_FINANCINGS, run)
+            Records(COORDINATED_FINANCINGS, run, context)
         )
         self.guarantee_links: Records[GuaranteeLink, GuaranteeLinkId] = Records(
-            GUARANTEE_LINKS, run
+            GUARANTEE_LINKS, run, context
         )
-        self.problems = ProblemRecords(run)
+        self.problems = ProblemRecords(run, context)
+        self.audit = AuditTrail(run, context)
 
 
 class Store(Transaction, abc.ABC):
@@ -772,9 +1109,49 @@ class Store(Transaction, abc.ABC):
     url: str
     """Where the store is, with any password masked."""
 
-    def __init__(self) -> None:
-        super().__init__(self._run_alone)
+    def __init__(
+        self, *, policy: Policy = ALLOW_ALL, clock: Callable[[], dt.datetime] = now
+    ) -> None:
+        check(
+            isinstance(policy, Policy),
+            field="policy",
+            expected="a Policy (an object with a decide(actor, action, problem) method)",
+            received=policy,
+        )
+        self.policy = policy
+        """Who may do what (:data:`~jinjiecu.domain.policy.ALLOW_ALL` by default)."""
         self._local = threading.local()
+        self._context = WriteContext(policy, clock, self._queue_refusal)
+        super().__init__(self._run_alone, self._context)
+
+    def _queue_refusal(self, audit: PendingAudit) -> None:
+        pending: list[PendingAudit] = self._local.__dict__.setdefault("refusals", [])
+        pending.append(audit)
+
+    def _flush_refusals(self) -> None:
+        """Write queued refusals' audit entries in a transaction of their own.
+
+        Called when a transaction ends, committed or rolled back, so a refusal
+        is recorded even when the exception it raised rolled its transaction back.
+        """
+        pending: list[PendingAudit] = self._local.__dict__.get("refusals", [])
+        if not pending:
+            return
+        self._local.refusals = []
+        with self._session() as session:
+            self._context.log(session, (), pending)
+
+    def head(self) -> Checkpoint:
+        """The chain's head: how many entries the history holds and the last digest."""
+        return self._run_alone(lambda session: session.chain_head())  # type: ignore[no-any-return]
+
+    def checkpoint(self) -> Checkpoint:
+        """The head as a checkpoint, to export and keep elsewhere.
+
+        :func:`~jinjiecu.storage.integrity.verify` checks the store against it;
+        export it with :meth:`~jinjiecu.storage.integrity.Checkpoint.to_json`.
+        """
+        return self.head()
 
     @abc.abstractmethod
     def _session(self) -> AbstractContextManager[Session]:
@@ -788,7 +1165,7 @@ class Store(Transaction, abc.ABC):
     def transaction(self) -> Iterator[Transaction]:
         """A unit of work: commit when the block succeeds, roll back on any exception."""
         with self._open() as session:
-            yield Transaction(lambda work: work(session))
+            yield Transaction(lambda work: work(session), self._context)
 
     @contextmanager
     def _open(self) -> Iterator[Session]:
@@ -802,6 +1179,7 @@ class Store(Transaction, abc.ABC):
                 yield session
         finally:
             self._local.active = False
+            self._flush_refusals()
 
     def _run_alone(self, work: Callable[[Session], Any]) -> Any:
         with self._open() as session:

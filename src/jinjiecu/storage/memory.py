@@ -21,9 +21,12 @@ import threading
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jinjiecu.domain.clock import local_date
+from jinjiecu.domain.clock import local_date, now
+from jinjiecu.domain.policy import ALLOW_ALL
 from jinjiecu.errors import ConflictError, DuplicateError, NotFoundError, StorageError
+from jinjiecu.serialization import unstructure
 from jinjiecu.storage.base import (
+    FINANCE_KINDS,
     KINDS,
     IndexValues,
     Query,
@@ -32,10 +35,26 @@ from jinjiecu.storage.base import (
     Store,
     Versioned,
 )
+from jinjiecu.storage.integrity import (
+    AUDIT,
+    GENESIS,
+    RECORD,
+    TRANSITION,
+    ChainLink,
+    Checkpoint,
+    StoredEntry,
+    audit_key,
+    audit_value,
+    canonical,
+    record_key,
+    transition_content,
+)
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Iterator, Sequence
 
+    from jinjiecu.domain.policy import AuditEntry, Policy
     from jinjiecu.domain.problem import Problem
 
 __all__ = ["MemoryStore"]
@@ -50,8 +69,10 @@ class MemoryStore(Store):
 
     url = "memory://"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(
+        self, *, policy: Policy = ALLOW_ALL, clock: Callable[[], dt.datetime] = now
+    ) -> None:
+        super().__init__(policy=policy, clock=clock)
         self._lock = threading.RLock()
         self._closed = False
         # kind name -> id -> (record, version, index values)
@@ -62,6 +83,12 @@ class MemoryStore(Store):
         self._unique: dict[str, dict[str, str]] = {kind.name: {} for kind in KINDS}
         self._problems: dict[str, Problem] = {}
         self._idempotency: dict[str, tuple[str, int]] = {}
+        # The hash chain by sequence number, its head, audit entries by number, and every
+        # version of each finance record: (kind name, id, version) -> record.
+        self._chain: dict[int, ChainLink] = {}
+        self._head: dict[str, Checkpoint] = {"head": Checkpoint(seq=0, digest=GENESIS)}
+        self._audit: dict[int, AuditEntry] = {}
+        self._versions: dict[tuple[str, str, int], Any] = {}
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -83,6 +110,9 @@ class MemoryStore(Store):
             self._records.clear()
             self._problems.clear()
             self._idempotency.clear()
+            self._chain.clear()
+            self._audit.clear()
+            self._versions.clear()
 
 
 class _MemorySession(Session):
@@ -130,6 +160,8 @@ class _MemorySession(Session):
                         raise DuplicateError(kind=kind.name, id=index.unique_key)
                     self._set(unique, index.unique_key, record_id)
                 self._set(table, record_id, (record, 1, index))
+                if kind.name in FINANCE_KINDS:
+                    self._set(self._store._versions, (kind.name, record_id, 1), record)
 
     def fetch(self, kind: RecordKind[T, Any], record_id: str) -> Versioned[T] | None:
         found = self._store._records[kind.name].get(record_id)
@@ -161,6 +193,9 @@ class _MemorySession(Session):
                 if index.unique_key is not None:
                     self._set(unique, index.unique_key, record_id)
             self._set(table, record_id, (record, expected_version + 1, index))
+            if kind.name in FINANCE_KINDS:
+                key = (kind.name, record_id, expected_version + 1)
+                self._set(self._store._versions, key, record)
             return expected_version + 1
 
     def select(self, kind: RecordKind[T, Any], query: Query, limit: int, offset: int) -> list[T]:
@@ -235,6 +270,66 @@ class _MemorySession(Session):
 
     def remember(self, key: str, problem_id: str, version: int) -> None:
         self._set(self._store._idempotency, key, (problem_id, version))
+
+    # ------------------------------------------------------------------ chain and audit
+
+    def chain_head(self) -> Checkpoint:
+        return self._store._head["head"]
+
+    def write_chain(self, links: Sequence[ChainLink]) -> None:
+        with self._one_write():
+            chain = self._store._chain
+            for link in links:
+                if link.seq in chain:  # pragma: no cover - the lock serialises writers
+                    raise DuplicateError(kind="chain entry", id=str(link.seq))
+                self._set(chain, link.seq, link)
+            last = links[-1]
+            self._set(self._store._head, "head", Checkpoint(seq=last.seq, digest=last.digest))
+
+    def chain_links(self) -> Iterator[ChainLink]:
+        chain = self._store._chain
+        return iter([chain[seq] for seq in sorted(chain)])
+
+    def stored_entries(self) -> Iterator[StoredEntry]:
+        store = self._store
+        for problem in store._problems.values():
+            for transition in problem.transitions:
+                key, content = transition_content(transition)
+                yield StoredEntry(kind=TRANSITION, key=key, content=content)
+        latest: dict[tuple[str, str], int] = {}
+        for kind_name, record_id, version in store._versions:
+            slot = (kind_name, record_id)
+            latest[slot] = max(version, latest.get(slot, 0))
+        for (kind_name, record_id, version), record in store._versions.items():
+            key = record_key(kind_name, record_id, version)
+            fault = ""
+            if latest[kind_name, record_id] == version:
+                current = store._records[kind_name].get(record_id)
+                if current is None or current[1] != version or current[0] != record:
+                    fault = "the current record does not match its latest version"
+            yield StoredEntry(
+                kind=RECORD,
+                key=key,
+                content=canonical(RECORD, key, unstructure(record)),
+                fault=fault,
+            )
+        for seq, entry in store._audit.items():
+            key = audit_key(seq)
+            yield StoredEntry(
+                kind=AUDIT, key=key, content=canonical(AUDIT, key, audit_value(entry))
+            )
+
+    def insert_audit(self, entries: Sequence[AuditEntry]) -> None:
+        with self._one_write():
+            for entry in entries:
+                self._set(self._store._audit, entry.seq, entry)
+
+    def select_audit(self, limit: int, offset: int) -> list[AuditEntry]:
+        audit = self._store._audit
+        return [audit[seq] for seq in sorted(audit)][offset : offset + limit]
+
+    def count_audit(self) -> int:
+        return len(self._store._audit)
 
 
 def _index_matches(index: IndexValues, wanted: dict[str, Any]) -> bool:

@@ -24,15 +24,20 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from jinjiecu.domain.clock import now
+from jinjiecu.domain.policy import ALLOW_ALL
 from jinjiecu.errors import ConfigurationError, StorageError, StoreUnavailableError
 from jinjiecu.storage.base import Session, Store
 from jinjiecu.storage.sql import POSTGRES, SQLSession, UniqueKeyError, migrate
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     import psycopg
     from psycopg_pool import ConnectionPool
+
+    from jinjiecu.domain.policy import Policy
 
 __all__ = ["PostgresStore"]
 
@@ -73,6 +78,8 @@ class PostgresStore(Store):
     in; without one they go where the server's ``search_path`` says (usually
     ``public``). ``min_size`` and ``max_size`` bound the connection pool;
     ``timeout`` is how long a transaction waits for a free connection.
+    ``policy`` decides who may do what (:mod:`jinjiecu.domain.policy`;
+    everyone, by default) and ``clock`` stamps the audit trail.
     """
 
     def __init__(
@@ -83,10 +90,12 @@ class PostgresStore(Store):
         min_size: int = 1,
         max_size: int = 10,
         timeout: float = 30.0,
+        policy: Policy = ALLOW_ALL,
+        clock: Callable[[], dt.datetime] = now,
     ) -> None:
         from jinjiecu.storage import mask_url  # noqa: PLC0415 - the package imports this module lazily
 
-        super().__init__()
+        super().__init__(policy=policy, clock=clock)
         self.url = mask_url(url)
         try:
             conninfo, url_schema = _split_schema(url)

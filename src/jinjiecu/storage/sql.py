@@ -24,6 +24,14 @@ The schema (metrics query these tables directly; names and meanings are stable):
   SQLite stores the table in key order (``WITHOUT ROWID``), so a history, or
   every history, reads in one pass.
 - ``idempotency(key, problem_id, version)``: saves already made.
+- ``record_versions(kind, id, version, data)``: every version of every
+  finance record, appended on add and on each update.
+- ``chain(seq, kind, key, digest)`` and ``chain_head(id, seq, digest)``: the
+  store's hash chain and its head (one row, locked by writers in
+  PostgreSQL); see :mod:`jinjiecu.storage.integrity`.
+- ``audit(seq, at, at_text, actor_kind, actor_id, actor_name, action,
+  object_kind, object_id, outcome, detail)``: the audit trail; ``seq`` is the
+  entry's number in the chain.
 
 Instants are INTEGER microseconds since the Unix epoch in SQLite and
 TIMESTAMPTZ in PostgreSQL; dates are ISO 8601 text in SQLite and DATE in
@@ -39,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -48,6 +57,7 @@ from typing import Any, Protocol
 import attrs
 
 from jinjiecu.domain.clock import CHINA_TZ
+from jinjiecu.domain.policy import AuditEntry
 from jinjiecu.domain.problem import Problem, Standing, Transition
 from jinjiecu.errors import (
     ConflictError,
@@ -57,7 +67,24 @@ from jinjiecu.errors import (
     StorageError,
 )
 from jinjiecu.serialization import structure, unstructure
-from jinjiecu.storage.base import Query, RecordKind, Session, Versioned
+from jinjiecu.storage.base import FINANCE_KINDS, KINDS, Query, RecordKind, Session, Versioned
+from jinjiecu.storage.integrity import (
+    AUDIT,
+    GENESIS,
+    RECORD,
+    TRANSITION,
+    ChainLink,
+    Checkpoint,
+    StoredEntry,
+    audit_key,
+    canonical,
+    data_text,
+    readable,
+    record_key,
+    row_fault,
+    transition_key,
+    transition_text,
+)
 
 __all__ = [
     "MIGRATIONS",
@@ -111,6 +138,10 @@ class Dialect:
     placeholder: str
     to_day: Callable[[dt.date], Any]
     to_instant: Callable[[dt.datetime], Any]
+    lock: str = ""
+    """What a ``SELECT`` ends with to lock the rows it reads until the transaction ends."""
+    sequence: str = "BIGINT"
+    """Column type of chain sequence numbers (INTEGER in SQLite, so the key is the rowid)."""
 
     def prepare(self, sql: str) -> str:
         """The statement with this dialect's placeholders (the library's SQL has no other ``?``)."""
@@ -128,6 +159,7 @@ SQLITE = Dialect(
     placeholder="?",
     to_day=dt.date.isoformat,
     to_instant=_microseconds,
+    sequence="INTEGER",
 )
 
 POSTGRES = Dialect(
@@ -144,6 +176,7 @@ POSTGRES = Dialect(
     placeholder="%s",
     to_day=_identity,
     to_instant=_identity,
+    lock=" FOR UPDATE",
 )
 
 
@@ -233,6 +266,38 @@ CREATE TABLE idempotency (
     key TEXT PRIMARY KEY,
     problem_id {code} NOT NULL REFERENCES problems (id),
     version INTEGER NOT NULL
+);
+CREATE TABLE record_versions (
+    kind {code} NOT NULL,
+    id {code} NOT NULL,
+    version INTEGER NOT NULL,
+    data {json} NOT NULL,
+    PRIMARY KEY (kind, id, version)
+){clustered};
+CREATE TABLE chain (
+    seq {sequence} PRIMARY KEY,
+    kind {code} NOT NULL,
+    key TEXT NOT NULL,
+    digest {code} NOT NULL
+);
+CREATE TABLE chain_head (
+    id INTEGER PRIMARY KEY,
+    seq {sequence} NOT NULL,
+    digest {code} NOT NULL
+);
+INSERT INTO chain_head (id, seq, digest) VALUES (1, 0, '{genesis}');
+CREATE TABLE audit (
+    seq {sequence} PRIMARY KEY,
+    at {instant} NOT NULL,
+    at_text TEXT NOT NULL,
+    actor_kind {code} NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_name TEXT NOT NULL,
+    action {code} NOT NULL,
+    object_kind {code} NOT NULL,
+    object_id TEXT NOT NULL,
+    outcome {code} NOT NULL,
+    detail TEXT NOT NULL
 )
 """
 
@@ -244,6 +309,8 @@ def _statements(script: str, dialect: Dialect) -> list[str]:
         instant=dialect.instant,
         json=dialect.json,
         clustered=dialect.clustered,
+        genesis=GENESIS,
+        sequence=dialect.sequence,
     )
     return [statement.strip() for statement in text.split(";") if statement.strip()]
 
@@ -474,7 +541,7 @@ def transition_row(transition: Transition, standing: Standing, dialect: Dialect)
         actor.id,
         actor.name,
         transition.note,
-        _json_text(unstructure(transition.data)),
+        data_text(transition.data),
         standing.level._value_,
         _text(standing.lead_department_id),
         _day_or_none(standing.deadline, dialect),
@@ -515,6 +582,109 @@ def read_transition(row: Sequence[Any]) -> Transition:
         "note": note,
     }
     return structure(value, Transition)
+
+
+# ---------------------------------------------------------------------- integrity
+
+_VERSION_COLUMNS = ("kind", "id", "version", "data")
+AUDIT_COLUMNS = (
+    "seq",
+    "at",
+    "at_text",
+    "actor_kind",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_kind",
+    "object_id",
+    "outcome",
+    "detail",
+)
+_KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def _transition_value(row: Sequence[Any]) -> dict[str, Any]:
+    """The unstructured transition a full ``transitions`` row holds (its own columns only)."""
+    return {
+        "problem_id": row[0],
+        "sequence": row[1],
+        "event": row[2],
+        "from_state": row[3],
+        "to_state": row[4],
+        "at": row[6],
+        "actor": {"kind": row[8], "id": row[9], "name": row[10]},
+        "note": row[11],
+        "data": from_json(row[12]),
+    }
+
+
+def _audit_value(row: Sequence[Any]) -> dict[str, Any]:
+    """The unstructured audit entry an ``audit`` row holds (``at`` is the text)."""
+    seq, _at, at_text, kind, actor_id, name, action, object_kind, object_id, outcome, detail = row
+    return {
+        "seq": int(seq),
+        "at": at_text,
+        "actor": {"kind": kind, "id": actor_id, "name": name},
+        "action": action,
+        "object_kind": object_kind,
+        "object_id": object_id,
+        "outcome": outcome,
+        "detail": detail,
+    }
+
+
+# Rebuilding every problem is most of a verification's cost. The result depends on the
+# rows alone, so a store verified again (a periodic check) rebuilds only the problems
+# whose rows changed; the cache is bounded.
+@functools.lru_cache(maxsize=4096)
+def _history_faults(
+    rows: tuple[tuple[Any, ...], ...],
+    problem: tuple[Any, ...] | None,
+    dialect: Dialect,
+) -> tuple[str, ...]:
+    """For each transition row, what its derived columns get wrong ("" if nothing).
+
+    The problem is rebuilt from the rows' own columns; the row each transition
+    and its standing imply is compared with the stored one, and the
+    ``problems`` row with the rebuilt problem (a fault there is reported on
+    the last transition). A history that cannot be rebuilt is left to the
+    chain, which finds the transition whose own columns changed.
+    """
+    faults = [""] * len(rows)
+    try:
+        transitions = [structure(_transition_value(row), Transition) for row in rows]
+        rebuilt = Problem.from_history(transitions)
+        standings = rebuilt.standings()
+    except Exception:  # noqa: BLE001 - any failure: the chain names the changed row
+        return tuple(faults)
+    for position, (row, transition, standing) in enumerate(
+        zip(rows, transitions, standings, strict=True)
+    ):
+        faults[position] = row_fault(
+            TRANSITION_COLUMNS, tuple(row), transition_row(transition, standing, dialect)
+        )
+    if problem is None:
+        faults[-1] = faults[-1] or "the problem's row in the problems table is missing"
+    else:
+        fault = row_fault(PROBLEM_COLUMNS, tuple(problem), problem_row(rebuilt, dialect))
+        if fault:
+            faults[-1] = faults[-1] or f"problems row: {fault}"
+    return tuple(faults)
+
+
+def _current_fault(
+    kind_name: str, value: Any, version: int, row: Sequence[Any] | None, dialect: Dialect
+) -> str:
+    """What the ``records`` row of a finance record gets wrong against its latest version."""
+    if row is None:
+        return "the record's current row in the records table is missing"
+    try:
+        kind = _KINDS_BY_NAME[kind_name]
+        expected = list(record_row(kind, structure(value, kind.cls), dialect))
+    except Exception as error:  # noqa: BLE001 - a version that cannot be rebuilt
+        return f"the stored version cannot be read: {readable(error)}"
+    expected[2] = version
+    return row_fault(RECORD_COLUMNS, tuple(row), tuple(expected))
 
 
 # ---------------------------------------------------------------------- queries
@@ -584,6 +754,9 @@ class Cursor(Protocol):
 
 _CHUNK = 500
 """Values per ``IN (...)`` list when looking for duplicates (below every driver's limit)."""
+
+_SMALL = 20
+"""Chain links written by one ordinary (non-bulk) insert at most."""
 
 
 class SQLSession(Session):
@@ -669,11 +842,18 @@ class SQLSession(Session):
     # ------------------------------------------------------------------ records
 
     def insert(self, kind: RecordKind[Any, Any], records: Sequence[Any]) -> None:
-        """Insert new records, all or none."""
-        rows = (record_row(kind, record, self.dialect) for record in records)
+        """Insert new records, all or none (and a finance record's first version)."""
+        bulk = len(records) > 1
         try:
             with self.atomic():
-                self.load("records", RECORD_COLUMNS, rows, bulk=len(records) > 1)
+                if kind.name in FINANCE_KINDS:
+                    rows = [record_row(kind, record, self.dialect) for record in records]
+                    self.load("records", RECORD_COLUMNS, rows, bulk=bulk)
+                    versions = ((row[0], row[1], 1, row[-1]) for row in rows)
+                    self.load("record_versions", _VERSION_COLUMNS, versions, bulk=bulk)
+                else:
+                    rows_ = (record_row(kind, record, self.dialect) for record in records)
+                    self.load("records", RECORD_COLUMNS, rows_, bulk=bulk)
         except UniqueKeyError as error:
             raise self._duplicate_record(kind, records) from error
 
@@ -716,6 +896,7 @@ class SQLSession(Session):
         record_id = str(kind.id_of(record))
         index = kind.index(record)
         day = None if index.day is None else self.dialect.to_day(index.day)
+        data = _json_text(unstructure(record))
         try:
             with self.atomic():
                 changed = self.change(
@@ -730,12 +911,17 @@ class SQLSession(Session):
                         index.enterprise_id,
                         day,
                         index.unique_key,
-                        _json_text(unstructure(record)),
+                        data,
                         kind.name,
                         record_id,
                         expected_version,
                     ],
                 )
+                if changed and kind.name in FINANCE_KINDS:
+                    self.change(
+                        "INSERT INTO record_versions (kind, id, version, data) VALUES (?, ?, ?, ?)",
+                        [kind.name, record_id, expected_version + 1, data],
+                    )
         except UniqueKeyError as error:
             raise DuplicateError(kind=kind.name, id=index.unique_key or record_id) from error
         if changed == 0:
@@ -878,3 +1064,155 @@ class SQLSession(Session):
                 )
         except UniqueKeyError as error:
             raise DuplicateError(kind="idempotency key", id=key) from error
+
+    # ------------------------------------------------------------------ chain and audit
+
+    def chain_head(self) -> Checkpoint:
+        """The stored head; in PostgreSQL the row stays locked until the transaction ends."""
+        found = self.rows(f"SELECT seq, digest FROM chain_head WHERE id = 1{self.dialect.lock}")
+        if not found:
+            message = "the chain_head table has no row: the history's head was removed"
+            raise StorageError(message)
+        seq, digest = found[0]
+        return Checkpoint(seq=int(seq), digest=digest)
+
+    def write_chain(self, links: Sequence[ChainLink]) -> None:
+        """Append the links and move the head."""
+        rows = links  # each link is its row: (seq, kind, key, digest)
+        with self.atomic():
+            bulk = len(rows) > _SMALL
+            self.load("chain", ("seq", "kind", "key", "digest"), rows, bulk=bulk)
+            last = links[-1]
+            self.change(
+                "UPDATE chain_head SET seq = ?, digest = ? WHERE id = 1", [last.seq, last.digest]
+            )
+
+    def chain_links(self) -> Iterator[ChainLink]:
+        """Every link, in order."""
+        for seq, kind, key, digest in self.rows(
+            "SELECT seq, kind, key, digest FROM chain ORDER BY seq"
+        ):
+            yield ChainLink(seq=int(seq), kind=kind, key=key, digest=digest)
+
+    def insert_audit(self, entries: Sequence[AuditEntry]) -> None:
+        """Store audit entries."""
+        to_instant = self.dialect.to_instant
+        rows = [
+            (
+                entry.seq,
+                to_instant(entry.at),
+                entry.at.isoformat(),
+                entry.actor.kind.value,
+                entry.actor.id,
+                entry.actor.name,
+                entry.action,
+                entry.object_kind,
+                entry.object_id,
+                entry.outcome.value,
+                entry.detail,
+            )
+            for entry in entries
+        ]
+        with self.atomic():
+            self.load("audit", AUDIT_COLUMNS, rows, bulk=len(rows) > 1)
+
+    def select_audit(self, limit: int, offset: int) -> list[AuditEntry]:
+        """Audit entries in order."""
+        found = self.rows(
+            f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit ORDER BY seq LIMIT ? OFFSET ?",
+            [limit, offset],
+        )
+        return [structure(_audit_value(row), AuditEntry) for row in found]
+
+    def count_audit(self) -> int:
+        """How many audit entries there are."""
+        number: int = self.rows("SELECT count(*) FROM audit")[0][0]
+        return number
+
+    def stored_entries(self) -> Iterator[StoredEntry]:
+        """Every chained entry read back from the tables, with faults in the rows beside it."""
+        yield from self._stored_transitions()
+        yield from self._stored_records()
+        yield from self._stored_audit()
+
+    def _stored_transitions(self) -> Iterator[StoredEntry]:
+        dialect = self.dialect
+        problems = {
+            row[0]: row for row in self.rows(f"SELECT {', '.join(PROBLEM_COLUMNS)} FROM problems")
+        }
+        found = self.rows(
+            f"SELECT {', '.join(TRANSITION_COLUMNS)} FROM transitions ORDER BY problem_id, sequence"
+        )
+        for problem_id, group in itertools.groupby(found, key=lambda row: row[0]):
+            rows = list(group)
+            entries: list[StoredEntry] = []
+            for row in rows:
+                key = transition_key(row[0], row[1])
+                content = transition_text(
+                    row[0], row[1], row[2], row[3], row[4], row[6], row[8:11], row[11], row[12]
+                )
+                entries.append(StoredEntry(kind=TRANSITION, key=key, content=content))
+            problem = problems.pop(problem_id, None)
+            faults = _history_faults(tuple(map(tuple, rows)), problem, dialect)
+            for entry, fault in zip(entries, faults, strict=True):
+                yield entry if not fault or entry.fault else attrs.evolve(entry, fault=fault)
+        for problem_id in sorted(problems):
+            # A problem row with no history at all: not in the chain.
+            yield StoredEntry(kind="problem", key=str(problem_id), content=None)
+
+    def _stored_records(self) -> Iterator[StoredEntry]:
+        dialect = self.dialect
+        finance = sorted(FINANCE_KINDS)
+        marks = ", ".join("?" * len(finance))
+        current = {
+            (row[0], row[1]): row
+            for row in self.rows(
+                f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE kind IN ({marks})", finance
+            )
+        }
+        found = self.rows(
+            "SELECT kind, id, version, data FROM record_versions ORDER BY kind, id, version"
+        )
+        for (kind_name, record_id), group in itertools.groupby(found, key=lambda r: r[:2]):
+            versions = list(group)
+            for position, (_kind, _id, version, data) in enumerate(versions):
+                key = record_key(kind_name, record_id, version)
+                try:
+                    value = from_json(data)
+                except StorageError as error:
+                    yield StoredEntry(kind=RECORD, key=key, content=None, fault=readable(error))
+                    continue
+                fault = ""
+                if position == len(versions) - 1:
+                    fault = _current_fault(
+                        kind_name,
+                        value,
+                        version,
+                        current.pop((kind_name, record_id), None),
+                        dialect,
+                    )
+                yield StoredEntry(
+                    kind=RECORD, key=key, content=canonical(RECORD, key, value), fault=fault
+                )
+        for kind_name, record_id in sorted(current):
+            row = current[kind_name, record_id]
+            # A finance record with no stored version: not in the chain.
+            yield StoredEntry(
+                kind=RECORD, key=record_key(kind_name, record_id, row[2]), content=None
+            )
+
+    def _stored_audit(self) -> Iterator[StoredEntry]:
+        dialect = self.dialect
+        for row in self.rows(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit"):
+            key = audit_key(row[0])
+            value = _audit_value(row)
+            fault = ""
+            try:
+                moment = dt.datetime.fromisoformat(row[2])
+                if dialect.to_instant(moment) != row[1]:
+                    fault = "column(s) at do not match the entry"
+            except (TypeError, ValueError) as error:
+                fault = f"at_text is not a moment: {error}"
+            yield StoredEntry(
+                kind=AUDIT, key=key, content=canonical(AUDIT, key, value), fault=fault
+            )

@@ -39,13 +39,18 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from jinjiecu.domain.clock import now
+from jinjiecu.domain.policy import ALLOW_ALL
 from jinjiecu.errors import ConfigurationError, StorageError, StoreUnavailableError
 from jinjiecu.storage import sql
 from jinjiecu.storage.base import Session, Store
 from jinjiecu.storage.sql import SQLITE, SQLSession, UniqueKeyError, check_schema, migrate
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    import datetime as dt
+    from collections.abc import Callable, Iterator
+
+    from jinjiecu.domain.policy import Policy
 
 __all__ = ["SQLiteStore"]
 
@@ -67,7 +72,9 @@ class SQLiteStore(Store):
 
     The file is created if missing and its schema migrated forward; a file
     written by a newer jinjiecu raises :class:`~jinjiecu.errors.SchemaVersionError`
-    and is left untouched. The directory must exist.
+    and is left untouched. The directory must exist. ``policy`` decides who
+    may do what (:mod:`jinjiecu.domain.policy`; everyone, by default) and
+    ``clock`` stamps the audit trail.
     """
 
     def __init__(
@@ -76,8 +83,10 @@ class SQLiteStore(Store):
         *,
         timeout: float = 30.0,
         synchronous: Literal["FULL", "NORMAL"] = "FULL",
+        policy: Policy = ALLOW_ALL,
+        clock: Callable[[], dt.datetime] = now,
     ) -> None:
-        super().__init__()
+        super().__init__(policy=policy, clock=clock)
         self.path = Path(path)
         self.url = f"sqlite:///{os.fspath(path)}"
         self.timeout = timeout

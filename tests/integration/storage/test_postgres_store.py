@@ -127,7 +127,17 @@ def test_the_tables_live_in_the_store_schema_with_its_version(
         "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename",
         [schema],
     )
-    assert tables == [("idempotency",), ("meta",), ("problems",), ("records",), ("transitions",)]
+    assert tables == [
+        ("audit",),
+        ("chain",),
+        ("chain_head",),
+        ("idempotency",),
+        ("meta",),
+        ("problems",),
+        ("record_versions",),
+        ("records",),
+        ("transitions",),
+    ]
     version = raw(postgres_url, schema, "SELECT value FROM meta WHERE key = 'schema_version'")
     assert version == [(str(sql.SCHEMA_VERSION),)]
     assert raw(postgres_url, schema, "SELECT id FROM problems") == [("p-1",)]
@@ -227,7 +237,7 @@ def test_bulk_loads_go_through_copy(
     monkeypatch.setattr(_PostgresSession, "copy", spy)
     problems = [assigned(registered(f"p-{n:03d}")) for n in range(50)]
     postgres_store.problems.add_many(problems)
-    assert copied == ["problems", "transitions"]
+    assert copied == ["problems", "transitions", "chain"]
     assert postgres_store.problems.list(limit=1000) == problems
     firms = [
         Enterprise(id=EnterpriseId(f"e-{n}"), name="企业", region_id=RegionId("r"))

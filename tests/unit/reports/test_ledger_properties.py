@@ -5,16 +5,26 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jinjiecu.domain.calendar import china_calendar
-from jinjiecu.domain.events import FollowUpOutcome, HandlingLevel, Satisfaction, Scope
+from jinjiecu.domain.events import (
+    FollowUpOutcome,
+    HandlingLevel,
+    Register,
+    Satisfaction,
+    Scope,
+)
+from jinjiecu.domain.problem import Actor, ActorKind, Problem
 from jinjiecu.domain.taxonomy import DEFAULT_TAXONOMY
 from jinjiecu.domain.workflow import ProblemState
 from jinjiecu.reports._ledger_cells import xlsx_encode
@@ -29,13 +39,14 @@ from jinjiecu.reports.ledger import (
 )
 from jinjiecu.sample import SampleBatch, SampleData, dezhou_2019
 from jinjiecu.storage import open_store
-from jinjiecu.testing.strategies import free_texts, names, problems
+from jinjiecu.testing.strategies import free_texts, names, personal_texts, problems
 
 if TYPE_CHECKING:
-    from jinjiecu.domain.problem import Problem
     from jinjiecu.storage.base import Store
 
 SLOW = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+OFFICE = Actor(kind=ActorKind.OFFICE, id="office", name="领导小组办公室")
 
 
 @functools.cache
@@ -92,13 +103,16 @@ def test_any_problems_round_trip_through_a_ledger_with_history(
     source.problems.add_many(found)
     with tempfile.TemporaryDirectory() as folder:
         ledger = Path(folder) / f"ledger{suffix}"
-        assert export_ledger(source, ledger, history=True) == len(found)
+        # The office's own working copy: numbers as typed (the export is audited).
+        assert export_ledger(source, ledger, history=True, unmasked=True, actor=OFFICE) == len(
+            found
+        )
         fresh = open_store("memory://")  # empty: the history carries every id
         report = import_ledger(fresh, ledger)
         assert report.created == len(found)
         assert everything(fresh) == everything(source)
         again = Path(folder) / f"again{suffix}"
-        export_ledger(fresh, again, history=True)
+        export_ledger(fresh, again, history=True, unmasked=True, actor=OFFICE)
         assert content(again) == content(ledger)
         for store in (source, fresh):
             report = import_ledger(store, ledger)
@@ -218,12 +232,12 @@ def test_ledger_born_problems_come_back_equal_from_their_export(
         assert report.rejected == len({e.row for e in report.errors})
 
         exported = Path(folder) / f"exported{suffix}"
-        export_ledger(first, exported)
+        export_ledger(first, exported, unmasked=True, actor=OFFICE)
         second = organisation()
         assert import_ledger(second, exported).created == report.created
         assert everything(second) == everything(first)
         again = Path(folder) / f"again{suffix}"
-        export_ledger(second, again)
+        export_ledger(second, again, unmasked=True, actor=OFFICE)
         assert content(again) == content(exported)
         for store in (first, second):
             assert import_ledger(store, exported).transitions == 0
@@ -270,3 +284,43 @@ def test_garbage_never_escapes_as_anything_but_a_ledger_error(
         assert store.problems.count() == 0
     else:
         assert store.problems.count() == outcome.created
+
+
+def shown(path: Path) -> str:
+    """Everything a ledger file shows, as one text with digits normalised and separators dropped."""
+    found = content(path)
+    text = (
+        found.decode("utf-8-sig")
+        if isinstance(found, bytes)
+        else "\n".join(str(cell) for row in found for cell in row)  # type: ignore[attr-defined]
+    )
+    return re.sub(r"[\s\-－]", "", unicodedata.normalize("NFKC", text))
+
+
+@SLOW
+@given(placed=personal_texts(max_numbers=3), suffix=st.sampled_from([".csv", ".xlsx"]))
+def test_an_export_shows_no_phone_or_id_number_unless_asked_and_audited(
+    placed: tuple[str, tuple[Any, ...]], suffix: str
+) -> None:
+    text, numbers = placed
+    problem = next(iter(drive().problems))
+    first = problem.transitions[0]
+    assert isinstance(first.data, Register)
+    typed = Problem.from_history(
+        [attrs.evolve(first, data=attrs.evolve(first.data, description=text))]
+    )
+    store = open_store("memory://")
+    store.problems.add(typed)
+    audited = store.audit.count()
+    with tempfile.TemporaryDirectory() as folder:
+        masked = Path(folder) / f"masked{suffix}"
+        export_ledger(store, masked, history=True)
+        for number in numbers:
+            assert number.unmasked().upper() not in shown(masked).upper()
+        assert store.audit.count() == audited  # a masked export needs no audit entry
+        plain = Path(folder) / f"plain{suffix}"
+        export_ledger(store, plain, unmasked=True, actor=OFFICE)
+        assert store.audit.count() == audited + 1
+        assert store.audit.list(limit=1, offset=audited)[0].action == "export_unmasked"
+        for number in numbers:
+            assert number.unmasked().upper() in shown(plain).upper()
