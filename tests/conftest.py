@@ -13,6 +13,6 @@ pytest.register_assert_rewrite("jinjiecu.testing.conformance")
 # "dev" is quick for the edit-test loop; "ci" is thorough and runs in .ci/run.
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile(
-    "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -86,6 +86,11 @@ Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 quote, which importing removes, so round trips are exact. A formula cell, or
 text starting with ``=`` without the quote, is refused on import.
 
+Exports hide mobile and resident ID numbers in every text cell
+(``138****8000``) unless asked for ``unmasked=True``, which is audited; a
+masked cell that matches the record, and a masked history, count as
+unchanged when the ledger is imported again.
+
 xlsx files are written with openpyxl (the ``excel`` extra) and read by a
 streaming reader on the standard library, which needs no extra. A cell holds
 at most 32,767 characters in xlsx; longer text must go to CSV.
@@ -97,6 +102,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -627,7 +633,8 @@ def _same(cell: object, value: object) -> bool:
             return cell == value
         return isinstance(cell, str) and cell.strip() == value.isoformat()
     if isinstance(cell, str):
-        return cell == value
+        # An export masks mobile and ID numbers by default: the masked text is the same text.
+        return cell == value or (isinstance(value, str) and cell == mask_text(value))
     return raw_text(cell) == value
 
 
@@ -1192,11 +1199,20 @@ class _Importer:
         self.outcomes[row.number] = (result, 0 if fresh else version, merged)
 
     def reconcile(self, row: _Row, history: Problem, stored: Problem | None) -> Problem:
+        """The problem a history cell and the store agree on; a divergent history is an error.
+
+        A history exported masked (mobile and ID numbers hidden) agrees with the
+        store's when they are the same once masked.
+        """
         if stored is None:
             return history
-        if history.transitions[: stored.version] == stored.transitions:
-            return history
-        if stored.transitions[: history.version] == history.transitions:
+        if _same_steps(history.transitions[: stored.version], stored.transitions):
+            if history.version <= stored.version:
+                return stored
+            return Problem.from_history(
+                (*stored.transitions, *history.transitions[stored.version :])
+            )
+        if _same_steps(stored.transitions[: history.version], history.transitions):
             return stored
         row.fail(
             "history",
@@ -1228,6 +1244,20 @@ class _Importer:
             column = headers[columns[field]] if field in columns else ""
             self.warnings.append(RowError(row=row.number, column=column, reason=reason))
         return done.problem
+
+
+def _same_steps(ours: Sequence[Transition], theirs: Sequence[Transition]) -> bool:
+    """Whether two histories are the same, or the same once mobile and ID numbers are masked."""
+    if len(ours) != len(theirs):
+        return False
+    if tuple(ours) == tuple(theirs):
+        return True
+    from jinjiecu.serialization import unstructure  # noqa: PLC0415 - cattrs only when asked
+
+    def masked(step: Transition) -> str:
+        return mask_text(json.dumps(unstructure(step), ensure_ascii=False, sort_keys=True))
+
+    return all(masked(a) == masked(b) for a, b in zip(ours, theirs, strict=True))
 
 
 def _required(field: str) -> str:
@@ -1718,6 +1748,12 @@ def _audit_unmasked(store: Store, target: Path, actor: Actor, count: int) -> Non
         raise
 
 
+_ANY_DIGIT: Final = re.compile("[0-9０-９]")
+"""The digits :func:`~jinjiecu.domain.personal.mask_text` looks at; text without one is kept."""
+
+
 def _masked(value: object) -> object:
     """``value`` with mobile and ID numbers masked, if it is text."""
-    return mask_text(value) if isinstance(value, str) else value
+    if isinstance(value, str) and _ANY_DIGIT.search(value) is not None:
+        return mask_text(value)
+    return value

@@ -210,6 +210,40 @@ def test_a_history_column_extends_a_store_behind_it_and_never_rewrites_one(
         import_ledger(behind, old)
 
 
+def test_a_masked_export_still_changes_nothing_when_imported_again(tmp_path: Path) -> None:
+    data = drive()
+    enterprise = data.enterprises[0]
+    problem = Problem.register(
+        Register(
+            title="联系人电话13800138000",
+            category="financing",
+            region_id=enterprise.region_id,
+            enterprise_id=enterprise.id,
+            description="请回电 138-0013-8000，身份证 11010519491231002X",
+        ),
+        at=at(dt.date(2019, 10, 10)),
+        actor=LEDGER_ACTOR,
+        id=ProblemId("phone-1"),
+    )
+    store = store_with((problem,))
+    for name, history in (("台账.csv", False), ("带记录.csv", True), ("台账.xlsx", False)):
+        ledger = tmp_path / name
+        export_ledger(store, ledger, history=history)  # masked: fit to pass on
+        if ledger.suffix == ".csv":
+            text = ledger.read_text(encoding="utf-8-sig")
+            assert "13800138000" not in text
+            assert "138****8000" in text
+        report = import_ledger(store, ledger)
+        assert (report.unchanged, report.transitions, report.warnings) == (1, 0, ())
+    assert store.problems.get(problem.id) == problem
+    clerk = Actor(kind=ActorKind.CLERK, id="clerk-7", name="李静")
+    exact = tmp_path / "原值.csv"
+    export_ledger(store, exact, history=True, unmasked=True, actor=clerk)  # audited
+    fresh = organisation()
+    import_ledger(fresh, exact)
+    assert fresh.problems.get(problem.id) == problem
+
+
 def test_english_headers_are_written_and_recognised(tmp_path: Path) -> None:
     source = store_with()
     ledger = tmp_path / "ledger.xlsx"
