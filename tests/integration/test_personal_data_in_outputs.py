@@ -83,7 +83,7 @@ def numbers_in(text: str) -> set[str]:
     reads as one; a stretch inside a longer run counts too.
     """
     flat = re.sub(r"[\s\-－]", "", unicodedata.normalize("NFKC", text)).upper()
-    found = set()
+    found: set[str] = set()
     for run in re.findall(r"[0-9X]{11,}", flat):
         for width in (11, 18):
             found.update(run[i : i + width] for i in range(len(run) - width + 1))
