@@ -40,6 +40,7 @@ from jinjiecu.domain.clock import local_date
 from jinjiecu.domain.events import FollowUpOutcome, Satisfaction
 from jinjiecu.domain.workflow import ACTIVE_STATES, EXCLUDED_STATES, Event, ProblemState
 from jinjiecu.errors import CalendarCoverageError
+from jinjiecu.metrics._context import group_rows
 from jinjiecu.metrics.dimensions import PERIODS, Dimension, period_key
 from jinjiecu.metrics.problems import Tally, python_engine
 from jinjiecu.storage.sql import SQLSession
@@ -430,23 +431,21 @@ def _calendar_rows(calendar: WorkingCalendar) -> list[tuple[dt.date, int, int, i
 
 
 def _rows(raw: dict[Any, Tally], by: Dimension | None, names: Names) -> dict[Any, Tally]:
-    """Row keys as the reference engine makes them: regions rolled up, days into periods."""
+    """Row keys as the reference engine makes them: days into periods, regions rolled up."""
     total = Tally()
-    tallies: dict[Any, Tally] = {}
-    for key, tally in raw.items():
+    for tally in raw.values():
         total.merge(tally)
-        if by is None:
-            continue
-        if key is None:
-            keys: list[str | None] = [None]
-        elif by in PERIODS:
-            day = key if isinstance(key, dt.date) else dt.date.fromisoformat(key)
-            keys = [period_key(day, by)]
-        elif by is Dimension.REGION:
-            keys = names.region_chain(str(key))
-        else:
-            keys = [str(key)]
-        for row_key in keys:
-            tallies.setdefault(row_key, Tally()).merge(tally)
+    keyed = [(_row_key(key, by), tally) for key, tally in raw.items()]
+    tallies: dict[Any, Tally] = group_rows(names, by, keyed, Tally.merge, Tally) if by else {}
     tallies["__total__"] = total
     return tallies
+
+
+def _row_key(key: Any, by: Dimension | None) -> str | None:
+    """The reference engine's row key for a key the database grouped by."""
+    if key is None:
+        return None
+    if by in PERIODS:
+        day = key if isinstance(key, dt.date) else dt.date.fromisoformat(key)
+        return period_key(day, by)
+    return str(key)
