@@ -15,16 +15,23 @@ memory stays flat however many problems there are:
    exactly as
    :meth:`~jinjiecu.domain.calendar.WorkingCalendar.working_days_between`
    counts it.
-3. One query, one pass: the problems are grouped by row key and by their
-   response and resolution times, and each group returns how many problems
-   it holds and how many of them meet each figure's condition. Durations
-   take few distinct values, so the groups are few, and from those counts
-   (a histogram per row) mean, median and 90th percentile are exact.
+3. One query, two groupings. Per problem, a few comparisons (deadline
+   passed, due soon, settled by the deadline, ever reopened, ...) are packed
+   into one integer of flags. Problems that share row key, state, flags,
+   follow-up and the three days a span starts or ends on (registered,
+   first assigned, settled) are grouped; each such group looks its days up
+   in the calendar once, and the groups are grouped again by their spans.
+   Spans take few values, so few rows come back, and from their counts (a
+   histogram per row) mean, median and 90th percentile are exact. Python
+   turns each row's state and flags into the figures it counts in, once per
+   row, by the same rules as the reference engine.
 
-Only the few grouped rows come back to Python, where region rows are rolled
-up the division tree and days are bucketed into weeks and months. The
+Region rows are rolled up the division tree and days bucketed into weeks and
+months in Python. On PostgreSQL the query hashes its groups rather than
+sorting a million problems, and is not compiled (see ``_count``). The
 conformance suite checks that this engine and the reference one agree on
-every store.
+every store; ``benchmarks/bench_metrics.py`` times it against SQL written by
+hand for the same figures.
 """
 
 from __future__ import annotations
@@ -88,10 +95,12 @@ _FILTER_COLUMNS = {
     "department_id": "s.lead_department_id",
 }
 _STANDING = (
-    "problem_id, to_state AS state, level, lead_department_id, deadline, suspended_on, "
-    "settlement, settled_on, first_assigned_on, ever_settled, ever_reopened, "
-    "follow_up_outcome, follow_up_satisfaction"
+    "problem_id, to_state AS state, deadline, suspended_on, settlement, settled_on, "
+    "first_assigned_on, ever_settled, ever_reopened, follow_up_outcome, follow_up_satisfaction"
 )
+# Standing columns read only when a row key or a filter needs them: every column
+# read costs time on each of the millions of transitions.
+_STANDING_ON_DEMAND = ("level", "lead_department_id")
 # The columns of ``current``, one row per selected problem as it stood at the moment.
 _CURRENT = (
     "s.state, s.settlement, s.deadline, s.suspended_on, s.settled_on, s.first_assigned_on, "
@@ -112,10 +121,34 @@ def _counted(day: str) -> str:
     return f"(SELECT counted FROM {_CALENDAR} WHERE day = {day})"
 
 
-_COUNTED = f"state NOT IN {_in(EXCLUDED_STATES)}"
-_SETTLED = f"state IN {_in((S.RESOLVED, S.EXPLAINED, S.CLOSED))}"
-_HELD = f"state IN {_in((S.ASSIGNED, S.IN_PROGRESS, S.SUSPENDED))}"
-_SUSPENDED = f"state = '{S.SUSPENDED.value}'"
+def _when(condition: str, bit: int) -> str:
+    return f"CASE WHEN {condition} THEN {int(bit)} ELSE 0 END"
+
+
+class _Flag(enum.IntFlag):
+    """What one problem's standing says beyond its state, packed into one SQL integer.
+
+    Each bit is a cheap comparison made once per problem; the figures are
+    then decided in Python once per group of problems that share them.
+    """
+
+    DEADLINE = 1
+    PAST_DEADLINE = 2
+    """The deadline is before today."""
+    DUE_SOON = 4
+    """The deadline is in the stretch of days that are due soon today."""
+    SETTLED_BY_DEADLINE = 8
+    DEADLINE_UNCOVERED = 16
+    """The deadline is outside the calendar."""
+    EVER_SETTLED = 32
+    EVER_REOPENED = 64
+    SETTLED_BY_RESOLVING = 128
+    SUSPENDED_OVERDUE = 256
+    """Suspended, and past the deadline moved on by the pause."""
+    SUSPENDED_UNCOVERED = 512
+    """Suspended on a day outside the calendar."""
+
+
 # While suspended, the deadline moves one working day later per working day of the pause
 # (Problem.effective_deadline); a deadline n > 0 working days on is passed once today's
 # count exceeds the deadline's count plus n, or equals it on a day off. Suspended
@@ -124,13 +157,12 @@ _PAUSED = (
     f"(CASE WHEN :counted_today > {_counted('suspended_on')} "
     f"THEN :counted_today - {_counted('suspended_on')} ELSE 0 END)"
 )
-_OVERDUE = (
-    f"({_HELD} AND deadline IS NOT NULL AND ("
-    f"(NOT {_SUSPENDED} AND deadline < :today) OR "
-    f"({_SUSPENDED} AND {_PAUSED} = 0 AND deadline < :today) OR "
-    f"({_SUSPENDED} AND {_PAUSED} > 0 AND ("
+_SUSPENDED_OVERDUE = (
+    f"state = '{S.SUSPENDED.value}' AND deadline IS NOT NULL AND ("
+    f"({_PAUSED} = 0 AND deadline < :today) OR "
+    f"({_PAUSED} > 0 AND ("
     f":counted_today > {_counted('deadline')} + {_PAUSED} OR "
-    f"(:counted_today = {_counted('deadline')} + {_PAUSED} AND :working_today = 0)))))"
+    f"(:counted_today = {_counted('deadline')} + {_PAUSED} AND :working_today = 0))))"
 )
 
 
@@ -138,48 +170,93 @@ def _outside(day: str) -> str:
     return f"({day} < :first_day OR {day} > :last_day)"
 
 
-# A date a figure needs that the calendar lacks; the reference engine then names it.
-_UNCOVERED = (
-    f"({_COUNTED} AND (first_assigned_on IS NOT NULL OR settled_on IS NOT NULL) AND "
-    f"{_outside('registered_on')}) OR "
-    f"({_COUNTED} AND first_assigned_on IS NOT NULL AND {_outside('first_assigned_on')}) OR "
-    f"({_COUNTED} AND settled_on IS NOT NULL AND {_outside('settled_on')}) OR "
-    f"({_HELD} AND deadline IS NOT NULL AND {_outside('deadline')}) OR "
-    f"({_SUSPENDED} AND {_outside('suspended_on')})"
+_DEADLINE_FLAGS = " + ".join(
+    _when(condition, flag)
+    for condition, flag in (
+        ("deadline < :today", _Flag.PAST_DEADLINE),
+        ("deadline BETWEEN :due_soon_from AND :due_soon_until", _Flag.DUE_SOON),
+        ("settled_on <= deadline", _Flag.SETTLED_BY_DEADLINE),
+        (_outside("deadline"), _Flag.DEADLINE_UNCOVERED),
+    )
 )
+_RESOLVING = f"settlement = '{Event.RESOLVE.value}'"
+_FLAGS = (
+    f"(CASE WHEN deadline IS NULL THEN 0 ELSE {int(_Flag.DEADLINE)} + {_DEADLINE_FLAGS} END"
+    f" + {_when('ever_settled = 1', _Flag.EVER_SETTLED)}"
+    f" + {_when('ever_reopened = 1', _Flag.EVER_REOPENED)}"
+    f" + {_when(_RESOLVING, _Flag.SETTLED_BY_RESOLVING)}"
+    f" + CASE WHEN state = '{S.SUSPENDED.value}' THEN "
+    f"{_when(_SUSPENDED_OVERDUE, _Flag.SUSPENDED_OVERDUE)}"
+    f" + {_when(_outside('suspended_on'), _Flag.SUSPENDED_UNCOVERED)} ELSE 0 END)"
+)
+# A span's first day is not in the calendar (its join found no row). Only the day of
+# registration can be: the moment is in the calendar (or the reference engine counts),
+# and a problem is assigned and settled between its registration and the moment.
+_MISSING = (
+    "CASE WHEN cr.day IS NULL AND (first_assigned_on IS NOT NULL OR settled_on IS NOT NULL) "
+    "THEN 1 ELSE 0 END"
+)
+_SETTLED_STATES = frozenset((S.RESOLVED, S.EXPLAINED, S.CLOSED))
+_HELD_STATES = frozenset((S.ASSIGNED, S.IN_PROGRESS, S.SUSPENDED))
+_EXCLUDED_NAMES = {S.REJECTED: "rejected", S.WITHDRAWN: "withdrawn", S.MERGED: "merged"}
 
 
-def _figures(*, count_basically_satisfied: bool) -> dict[str, str]:
-    """Each figure's condition on one row of ``current`` (an SQL boolean)."""
-    satisfied = [Satisfaction.SATISFIED]
-    if count_basically_satisfied:
-        satisfied.append(Satisfaction.BASICALLY_SATISFIED)
-    satisfied_list = ", ".join(f"'{value.value}'" for value in satisfied)
-    closed = f"state = '{S.CLOSED.value}'"
-    return {
-        "registered": "1 = 1",
-        "identified": _COUNTED,
-        "rejected": f"state = '{S.REJECTED.value}'",
-        "withdrawn": f"state = '{S.WITHDRAWN.value}'",
-        "merged": f"state = '{S.MERGED.value}'",
-        "in_progress": f"state IN {_in(ACTIVE_STATES)}",
-        "resolved": f"state = '{S.RESOLVED.value}'",
-        "explained": f"state = '{S.EXPLAINED.value}'",
-        "closed_resolved": f"{closed} AND settlement = '{Event.RESOLVE.value}'",
-        "closed_explained": f"{closed} AND settlement <> '{Event.RESOLVE.value}'",
-        "overdue": _OVERDUE,
-        "due_soon": (
-            f"state IN {_in((S.ASSIGNED, S.IN_PROGRESS))} AND deadline IS NOT NULL "
-            "AND deadline BETWEEN :due_soon_from AND :due_soon_until"
-        ),
-        "due": f"deadline IS NOT NULL AND ({_SETTLED} OR {_OVERDUE})",
-        "settled_on_time": f"{_SETTLED} AND deadline IS NOT NULL AND settled_on <= deadline",
-        "settled_ever": f"{_COUNTED} AND ever_settled = 1",
-        "reopened_ever": f"{_COUNTED} AND ever_reopened = 1",
-        "followed_up": f"{_SETTLED} AND follow_up_outcome IS NOT NULL",
-        "follow_up_solved": f"{_SETTLED} AND follow_up_outcome = '{FollowUpOutcome.SOLVED.value}'",
-        "follow_up_satisfied": f"{_SETTLED} AND follow_up_satisfaction IN ({satisfied_list})",
-    }
+def _names(
+    state: ProblemState,
+    flags: _Flag,
+    outcome: str | None,
+    satisfaction: str | None,
+    satisfied: frozenset[str],
+) -> tuple[str, ...] | None:
+    """The figures a problem with this standing counts in; ``None`` if the calendar lacks a day.
+
+    The same decisions as the reference engine's, made on the flags.
+    """
+    if state in EXCLUDED_STATES:
+        return ("registered", _EXCLUDED_NAMES[state])
+    if (state in _HELD_STATES and _Flag.DEADLINE_UNCOVERED in flags) or (
+        state is S.SUSPENDED and _Flag.SUSPENDED_UNCOVERED in flags
+    ):
+        return None
+    names = ["registered", "identified", _state_name(state, flags)]
+    if _Flag.DEADLINE in flags:
+        names += _deadline_names(state, flags)
+    if _Flag.EVER_SETTLED in flags:
+        names.append("settled_ever")
+    if _Flag.EVER_REOPENED in flags:
+        names.append("reopened_ever")
+    if state in _SETTLED_STATES and outcome is not None:
+        names.append("followed_up")
+        if outcome == FollowUpOutcome.SOLVED.value:
+            names.append("follow_up_solved")
+        if satisfaction in satisfied:
+            names.append("follow_up_satisfied")
+    return tuple(names)
+
+
+def _state_name(state: ProblemState, flags: _Flag) -> str:
+    if state in ACTIVE_STATES:
+        return "in_progress"
+    if state is S.CLOSED:
+        return "closed_resolved" if _Flag.SETTLED_BY_RESOLVING in flags else "closed_explained"
+    return str(state.value)  # resolved or explained
+
+
+def _deadline_names(state: ProblemState, flags: _Flag) -> list[str]:
+    """The deadline figures of a problem that has a deadline."""
+    settled = state in _SETTLED_STATES
+    if state is S.SUSPENDED:
+        overdue = _Flag.SUSPENDED_OVERDUE in flags
+    else:
+        overdue = state in _HELD_STATES and _Flag.PAST_DEADLINE in flags
+    names = ["overdue"] if overdue else []
+    if state in (S.ASSIGNED, S.IN_PROGRESS) and _Flag.DUE_SOON in flags:
+        names.append("due_soon")
+    if settled or overdue:
+        names.append("due")
+    if settled and _Flag.SETTLED_BY_DEADLINE in flags:
+        names.append("settled_on_time")
+    return names
 
 
 def sql_engine(
@@ -246,37 +323,56 @@ def _count(
     soon_from, soon_until = _due_soon_days(calendar, today, counted_today, rules)
     named["due_soon_from"], named["due_soon_until"] = map(dialect.to_day, (soon_from, soon_until))
     current = _current(by, query, names, named, dialect.to_day, postgres=postgres)
-    figures = _figures(count_basically_satisfied=count_basically_satisfied)
-    sums = ", ".join(
-        f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)" for condition in figures.values()
-    )
-    # One pass: grouped by row key and by the four spans of days, so that each group's
-    # problems share their durations; few groups, as durations take few values.
+    if postgres:
+        # PostgreSQL guesses the number of groups by multiplying each column's distinct
+        # values, expects a million, and sorts every problem to group them; hashing the
+        # few thousand groups there really are takes a third less time (see the metrics
+        # benchmark). Compiling the query (JIT) costs more than it saves here. SET LOCAL
+        # ends with this read's transaction.
+        session.change("SET LOCAL enable_sort = off")
+        session.change("SET LOCAL jit = off")
+    # Two passes. First the problems are grouped by row key, state, flags, follow-up and
+    # the three days the spans start and end on: one comparison per flag per problem, and
+    # no calendar lookups. Then each such group looks its days up in the calendar once,
+    # and the groups are grouped again by their spans, so that few rows come back: spans
+    # take few values, and from their counts (a histogram per row) mean, median and 90th
+    # percentile are exact.
     text, params = _positional(
-        f"{current}, spans AS (SELECT current.*, "
-        f"CASE WHEN {_COUNTED} AND first_assigned_on IS NOT NULL "
-        "THEN ca.counted - cr.counted END AS response_working, "
-        f"CASE WHEN {_COUNTED} AND first_assigned_on IS NOT NULL "
-        "THEN ca.serial - cr.serial END AS response_days, "
-        f"CASE WHEN {_COUNTED} AND settled_on IS NOT NULL "
-        "THEN cz.counted - cr.counted END AS resolution_working, "
-        f"CASE WHEN {_COUNTED} AND settled_on IS NOT NULL "
-        "THEN cz.serial - cr.serial END AS resolution_days "
-        f"FROM current LEFT JOIN {_CALENDAR} cr ON cr.day = registered_on "
+        f"{current}, standings AS (SELECT key, state, {_FLAGS} AS flags, "
+        "follow_up_outcome AS outcome, follow_up_satisfaction AS satisfaction, "
+        "registered_on, first_assigned_on, settled_on, count(*) AS problems "
+        "FROM current GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) "
+        "SELECT key, state, flags, outcome, satisfaction, "
+        "ca.counted - cr.counted, ca.serial - cr.serial, "
+        "cz.counted - cr.counted, cz.serial - cr.serial, "
+        f"{_MISSING}, SUM(problems) FROM standings "
+        f"LEFT JOIN {_CALENDAR} cr ON cr.day = registered_on "
         f"LEFT JOIN {_CALENDAR} ca ON ca.day = first_assigned_on "
-        f"LEFT JOIN {_CALENDAR} cz ON cz.day = settled_on) "
-        "SELECT key, response_working, response_days, resolution_working, resolution_days, "
-        f"count(*), SUM(CASE WHEN {_UNCOVERED} THEN 1 ELSE 0 END), {sums} FROM spans "
-        "GROUP BY key, response_working, response_days, resolution_working, resolution_days",
+        f"LEFT JOIN {_CALENDAR} cz ON cz.day = settled_on "
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
         named,
         table,
     )
-    rows = session.rows(text, params)
-    if any(row[6] for row in rows):
-        return None
+    satisfied = {Satisfaction.SATISFIED.value}
+    if count_basically_satisfied:
+        satisfied.add(Satisfaction.BASICALLY_SATISFIED.value)
+    classify = functools.lru_cache(maxsize=None)(
+        functools.partial(_names, satisfied=frozenset(satisfied))
+    )
     raw: dict[Any, Tally] = {}
-    for key, *spans, number, _uncovered in (row[:7] for row in rows):
+    for key, state_value, flags, outcome, satisfaction, *spans, missing, summed in session.rows(
+        text, params
+    ):
+        state = ProblemState(state_value)
+        counted_names = classify(state, _Flag(flags), outcome, satisfaction)
+        if counted_names is None or (missing and state not in EXCLUDED_STATES):
+            return None
         tally = raw.setdefault(key, Tally())
+        number = int(summed)
+        for name in counted_names:
+            tally.bump(name, number)
+        if state in EXCLUDED_STATES:
+            continue
         for histogram, days in zip(
             (
                 tally.response_working,
@@ -288,12 +384,7 @@ def _count(
             strict=True,
         ):
             if days is not None:
-                histogram[int(days)] += int(number)
-    for row in rows:
-        tally = raw[row[0]]
-        for name, value in zip(figures, row[7:], strict=True):
-            if value:
-                tally.bump(name, int(value))
+                histogram[int(days)] += number
     return _rows(raw, by, names)
 
 
@@ -307,20 +398,25 @@ def _current(
     postgres: bool,
 ) -> str:
     """``WITH current AS (...)``; adds the filters' values to ``named``."""
+    conditions = _filters(query, names, named, to_day)
+    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    key = "NULL" if by is None else _KEY_COLUMNS[by]
+    used = {key, *(_FILTER_COLUMNS.get(field) for field in query.given())}
+    standing = ", ".join(
+        [_STANDING, *(column for column in _STANDING_ON_DEMAND if f"s.{column}" in used)]
+    )
     if postgres:
+        # The primary key read backwards gives each problem's last transition first,
+        # with nothing to sort.
         latest = (
-            f"SELECT DISTINCT ON (problem_id) {_STANDING} FROM transitions "
-            "WHERE at <= :at ORDER BY problem_id, sequence DESC"
+            f"SELECT DISTINCT ON (problem_id) {standing} FROM transitions "
+            "WHERE at <= :at ORDER BY problem_id DESC, sequence DESC"
         )
     else:
         # SQLite takes the bare columns from the row that holds max(sequence).
         latest = (
-            f"SELECT {_STANDING}, max(sequence) FROM transitions "
-            "WHERE at <= :at GROUP BY problem_id"
+            f"SELECT {standing}, max(sequence) FROM transitions WHERE at <= :at GROUP BY problem_id"
         )
-    conditions = _filters(query, names, named, to_day)
-    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-    key = "NULL" if by is None else _KEY_COLUMNS[by]
     return (
         f"WITH current AS (SELECT {key} AS key, {_CURRENT} "
         f"FROM ({latest}) s JOIN problems p ON p.id = s.problem_id{where})"

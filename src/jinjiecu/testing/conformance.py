@@ -120,6 +120,7 @@ from jinjiecu.domain.problem import Actor, ActorKind, Problem
 from jinjiecu.domain.visit import Visit
 from jinjiecu.domain.workflow import ProblemState
 from jinjiecu.errors import (
+    CalendarCoverageError,
     ConflictError,
     DuplicateError,
     IllegalTransitionError,
@@ -1576,11 +1577,21 @@ class StoreConformance:
                         last = dt.datetime.combine(problem.deadline, dt.time.max, tzinfo=CHINA_TZ)
                         moments += [last, last + dt.timedelta(days=1)]
                 moment = data.draw(st.sampled_from(moments), label="as_of")
+                leads = sorted({str(p.lead_department_id) for p in renamed if p.lead_department_id})
+                department = DepartmentId(data.draw(st.sampled_from(leads or ["d-none"])))
                 by = data.draw(st.none() | st.sampled_from(Dimension), label="by")
                 basic = data.draw(st.booleans(), label="count_basically_satisfied")
+                # Filters on where a problem stood (state, level, department) as well as
+                # on what it was registered with (region).
                 query = data.draw(
                     st.sampled_from(
-                        [Query(), Query(region_id=counties[0]), Query(state=ProblemState.SUSPENDED)]
+                        [
+                            Query(),
+                            Query(region_id=counties[0]),
+                            Query(state=ProblemState.SUSPENDED),
+                            Query(level=HandlingLevel.COUNTY),
+                            Query(department_id=department),
+                        ]
                     ),
                     label="query",
                 )
@@ -1595,6 +1606,21 @@ class StoreConformance:
                 )
 
             self._check(test, histories, st.data())
+
+    def test_problem_metrics_outside_the_calendar_fail_alike(self, store: Store) -> None:
+        # Registered before the calendar's first day and assigned inside it: the response
+        # time has no count of working days, and every store says so rather than skip it.
+        early = _registered("p-early", at=dt.datetime(2000, 12, 28, 9, tzinfo=CHINA_TZ))
+        early = early.apply(_assign(), at=dt.datetime(2001, 1, 4, 9, tzinfo=CHINA_TZ), actor=_CLERK)
+        as_of = dt.datetime(2001, 2, 1, tzinfo=CHINA_TZ)
+        with MemoryStore() as model:
+            for target in (store, model):
+                target.problems.add(early)
+            with pytest.raises(CalendarCoverageError) as expected:
+                problem_summary(model, as_of=as_of)
+            with pytest.raises(CalendarCoverageError) as got:
+                problem_summary(store, as_of=as_of, by=Dimension.WORK_GROUP)
+            assert str(got.value) == str(expected.value)
 
     # ---------------------------------------------------------- the hash chain and audit trail
 
