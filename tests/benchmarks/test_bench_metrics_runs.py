@@ -1,8 +1,9 @@
 """The metrics benchmark runs to the end in quick mode and prints its figures.
 
 Nothing here is timed: the figures depend on the machine. The script itself
-checks that jinjiecu, the SQL written by hand and pandas agree on the
-headline figures, and exits non-zero if they do not.
+checks that every figure of the SQL written by hand equals jinjiecu's, and
+that pandas agrees on the headline counts, and exits non-zero if not. The
+PostgreSQL part needs the test server (the ``postgres_url`` fixture).
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_metrics.py"
+CONTENDERS = (
+    "jinjiecu problem_summary",
+    "SQL by hand, grouped first",
+    "SQL by hand, one pass",
+    "SQL by hand, headline only",
+    "pandas, same rows, headline",
+    "memory store (2,000 problems)",
+)
 
 
-def test_the_metrics_benchmark_prints_times_ratios_and_memory(tmp_path: Path) -> None:
+def run(tmp_path: Path, *arguments: str) -> list[str]:
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick"],
+        [sys.executable, str(SCRIPT), "--quick", *arguments],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -25,14 +36,45 @@ def test_the_metrics_benchmark_prints_times_ratios_and_memory(tmp_path: Path) ->
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    return done.stdout.splitlines()
 
-    def printed(pattern: str) -> bool:
-        return any(re.fullmatch(pattern, line) for line in lines)
 
-    assert printed(r"figures by work group \(27 groups\) .*: 6,000 problems, [\d,]+ transitions")
-    for name in ("SQL by hand", "jinjiecu problem_summary", "pandas", "memory store"):
-        assert printed(rf"{re.escape(name)}.* \d+\.\d\d s  peak RSS [\d,]+ MB")
-    assert printed(r"ratio \(jinjiecu / SQL by hand, target <= 1\.5\): \d+\.\d\d")
-    assert printed(r"ratio \(pandas / jinjiecu, target >= 3\): \d+\.\d\d")
-    assert printed(r"jinjiecu peak memory \(target < 200 MB\): [\d,]+ MB;.*")
+def assert_section(lines: list[str], heading: str) -> None:
+    """After ``heading``: both cases, each with every contender, the ratios and the memory."""
+    start = next(i for i, line in enumerate(lines) if re.fullmatch(heading, line))
+    section = lines[start + 1 : start + 1 + 2 * 11]
+    for case in ("by work group (27 groups), as of the end", "the whole drive, as of the middle"):
+        first = next(i for i, line in enumerate(section) if line.startswith(case))
+        block = section[first + 1 : first + 11]
+        for name, line in zip(CONTENDERS, block, strict=False):
+            assert re.fullmatch(rf"  {re.escape(name)} +\d+\.\d\d s  peak RSS [\d,]+ MB", line)
+        assert re.fullmatch(
+            r"  ratio \(jinjiecu / best SQL by hand, target <= 1\.5\): [\d.]+", block[6]
+        )
+        assert re.fullmatch(r"  ratio \(pandas / jinjiecu, target >= 3\): [\d.]+", block[7])
+        assert block[8].startswith("  ratio (jinjiecu / SQL by hand, headline only; for scale): ")
+        assert re.fullmatch(r"  jinjiecu peak memory \(target < 200 MB\): [\d,]+ MB", block[9])
+
+
+def test_the_metrics_benchmark_prints_times_ratios_and_memory_on_sqlite(tmp_path: Path) -> None:
+    lines = run(tmp_path, "--no-postgres")
+    assert_section(lines, r"SQLite [\d.]+, Python [\d.]+: 6,000 problems, 25,200 transitions")
+    assert not any(line.startswith("PostgreSQL") for line in lines)
+
+
+@pytest.mark.postgres
+def test_the_metrics_benchmark_runs_on_postgres_too(tmp_path: Path, postgres_url: str) -> None:
+    lines = run(tmp_path, "--url", postgres_url)
+    assert_section(lines, r"SQLite [\d.]+, Python [\d.]+: 6,000 problems, 25,200 transitions")
+    assert_section(lines, r"PostgreSQL .*, schema jinjiecu_bench_metrics_\w+\): 6,000 problems.*")
+
+
+def test_the_metrics_benchmark_says_why_it_skips_postgres(tmp_path: Path) -> None:
+    lines = run(tmp_path, "--url", "postgresql://clerk:s3cret@127.0.0.1:1/test?connect_timeout=3")
+    skipped = [
+        line
+        for line in lines
+        if line.startswith("PostgreSQL skipped (postgresql://clerk:***@127.0.0.1:1/test")
+    ]
+    assert len(skipped) == 1, lines
+    assert "s3cret" not in "\n".join(lines)

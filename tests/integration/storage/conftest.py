@@ -1,20 +1,18 @@
 """Fixtures for the SQL stores: a fresh SQLite file, a fresh PostgreSQL schema.
 
-PostgreSQL tests use the server at ``JINJIECU_TEST_POSTGRES_URL`` (default
-``postgresql://postgres@127.0.0.1:5432/test``). Without a reachable server they
-skip, saying why; with ``JINJIECU_REQUIRE_POSTGRES=1`` (as ``.ci/run`` sets)
-they fail instead. Each test gets a schema of its own, dropped afterwards.
+PostgreSQL tests use the server of the ``postgres_url`` fixture (in the
+top-level ``conftest.py``). Each test gets a schema of its own, dropped
+afterwards.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from typing import TYPE_CHECKING
 
 import pytest
 
-from jinjiecu.storage import MemoryStore, Store, mask_url
+from jinjiecu.storage import MemoryStore, Store
 from jinjiecu.storage.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
@@ -22,34 +20,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from jinjiecu.storage.postgres import PostgresStore
-
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _reach(url: str) -> str:
-    """Why the server at ``url`` cannot be used ("" if it can)."""
-    try:
-        import psycopg  # noqa: PLC0415 - optional dependency
-    except ImportError as error:
-        return f"psycopg is not installed ({error})"
-    try:
-        with psycopg.connect(url, connect_timeout=5):
-            return ""
-    except psycopg.Error as error:
-        return " ".join(str(error).split()) or type(error).__name__
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The test server's URL; skips, or fails when PostgreSQL is required, if unreachable."""
-    url = os.environ.get("JINJIECU_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
-    reason = _reach(url)
-    if not reason:
-        return url
-    where = f"PostgreSQL not reachable at {mask_url(url)}: {reason}"
-    if os.environ.get("JINJIECU_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"{where} (JINJIECU_REQUIRE_POSTGRES=1)")
-    pytest.skip(f"{where}; set JINJIECU_REQUIRE_POSTGRES=1 to make this a failure")
 
 
 def drop_schema(url: str, schema: str) -> None:
