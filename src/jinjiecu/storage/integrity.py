@@ -499,8 +499,15 @@ def verify_session(
             extra.append(entry)
         else:
             stored[slot] = entry
+    try:
+        claimed_head: Checkpoint | str = session.chain_head()
+    except (ValidationError, ValueError) as error:
+        # The head row was changed into something no head can be (a digest with a
+        # letter that is not hexadecimal, a count that is no number): that is a
+        # finding, not a crash.
+        claimed_head = readable(error)
     walk = _Walk(every_finding)
-    walk.run(session.chain_links(), stored, extra, checkpoint, session.chain_head())
+    walk.run(session.chain_links(), stored, extra, checkpoint, claimed_head)
     return VerifyReport(
         entries=walk.walked,
         head=Checkpoint(seq=walk.walked, digest=walk.previous),
@@ -530,8 +537,9 @@ class _Walk:
         stored: dict[tuple[str, str], StoredEntry],
         extra: Sequence[StoredEntry],
         checkpoint: Checkpoint | None,
-        claimed_head: Checkpoint,
+        claimed_head: Checkpoint | str,
     ) -> None:
+        """Walk the chain; ``claimed_head`` is the stored head, or why it could not be read."""
         try:
             self._links(links, stored, checkpoint)
             self._rest(stored, extra, checkpoint, claimed_head)
@@ -594,11 +602,13 @@ class _Walk:
         stored: dict[tuple[str, str], StoredEntry],
         extra: Sequence[StoredEntry],
         checkpoint: Checkpoint | None,
-        claimed_head: Checkpoint,
+        claimed_head: Checkpoint | str,
     ) -> None:
         for entry in sorted([*stored.values(), *extra], key=lambda e: (e.kind, e.key)):
             self.found(None, entry.kind, entry.key, "in the tables but not in the chain (inserted)")
-        if (claimed_head.seq, claimed_head.digest) != (self.walked, self.previous):
+        if isinstance(claimed_head, str):
+            self.found(self.walked + 1, "head", "", f"the stored head is damaged: {claimed_head}")
+        elif (claimed_head.seq, claimed_head.digest) != (self.walked, self.previous):
             self.found(
                 min(self.walked, claimed_head.seq) + 1,
                 "head",

@@ -367,6 +367,16 @@ def byte_cases(history: History, raw: Raw, per_column: int) -> list[Case]:
                 kind="head",
             )
         )
+    # A head digest that is no digest at all (a letter past "f"): named, not a crash.
+    cases.append(
+        Case(
+            name="chain_head.digest not hexadecimal",
+            apply=_update("chain_head", "digest", ("id",), [1], "g" * 64),
+            seq=None,
+            key=None,
+            kind="head",
+        )
+    )
     return cases
 
 
@@ -772,6 +782,15 @@ def sqlite_history(tmp_path_factory: pytest.TempPathFactory) -> History:
 
 def test_every_tampering_of_an_sqlite_history_is_found_and_named(sqlite_history: History) -> None:
     check_everything(sqlite_history, per_column=3)
+
+
+def test_a_head_that_is_no_digest_is_named_not_a_crash(sqlite_history: History) -> None:
+    with sqlite_history.open() as raw:
+        raw.run("UPDATE chain_head SET digest = ? WHERE id = 1", ["affg" + "0" * 60])
+        report = verify_session(raw.session, sqlite_history.head)
+    assert report.finding is not None
+    assert report.finding.kind == "head"
+    assert report.finding.reason.startswith("the stored head is damaged: digest: expected")
 
 
 def test_an_sqlite_backup_restores_to_the_same_head(
