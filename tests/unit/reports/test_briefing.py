@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jinjiecu.domain.calendar import china_calendar
 from jinjiecu.domain.campaign import Campaign, CampaignKind
-from jinjiecu.domain.clock import at, end_of_day
+from jinjiecu.domain.clock import at, end_of_day, local_date
 from jinjiecu.domain.divisions import DivisionKind
 from jinjiecu.domain.ids import CampaignId, LeaderId, RegionId, WorkGroupId
 from jinjiecu.domain.org import OrgLevel, Region, WorkGroup
@@ -382,7 +383,13 @@ def test_the_briefing_agrees_with_the_metrics_for_any_history(
     assert figures.problems == total
     assert len(figures.overdue) == total.overdue
     assert sum(row.problems.overdue for row in figures.departments) == total.overdue
-    assert all(item.working_days_overdue >= 1 for item in figures.overdue)
+    # Working days since the deadline: at least one on a working day, and none yet
+    # when only days off have passed (a deadline just before a holiday).
+    calendar = china_calendar()
+    today = local_date(as_of)
+    for item in figures.overdue:
+        assert item.working_days_overdue == calendar.working_days_between(item.deadline, today)
+        assert item.working_days_overdue >= int(calendar.is_working_day(today))
     assert sum(row.problems.identified for row in figures.groups) == total.identified
     for language in ("zh", "en"):
         rendered = render_briefing(figures, language=language)
