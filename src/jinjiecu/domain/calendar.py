@@ -10,8 +10,10 @@ Covered years
     The calendar covers the contiguous run of years, ending with the newest,
     for which the installed ``holidays`` package has a State Council notice
     (recognised by the make-up workdays it lists for that year); a newer
-    release of the package extends it without a code change. Any date outside
-    those years, whether given or computed, raises
+    release of the package extends it without a code change. Until a release
+    has the coming year, :meth:`WorkingCalendar.with_official_year` adds it
+    from the notice's days (:class:`HolidayNotice`). Any date outside the
+    covered years, whether given or computed, raises
     :class:`~jinjiecu.errors.CalendarCoverageError`: the calendar never guesses.
 
 Counting rule
@@ -79,7 +81,7 @@ from jinjiecu.errors import CalendarCoverageError, ConfigurationError, Validatio
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator
 
-__all__ = ["WorkingCalendar", "china_calendar"]
+__all__ = ["HolidayNotice", "WorkingCalendar", "china_calendar"]
 
 _A_DATE = "a date (datetime.date, without a time)"
 _A_DATE_SET = "a list, tuple or set of dates (datetime.date, without a time)"
@@ -121,9 +123,8 @@ def _official_data() -> _OfficialData:
     return _OfficialData(first_year=first_year, last_year=last_year, working=working)
 
 
-def _coverage_error(day: object) -> CalendarCoverageError:
-    data = _official_data()
-    return CalendarCoverageError(day=day, first_year=data.first_year, last_year=data.last_year)
+def _coverage_error(day: object, years: range) -> CalendarCoverageError:
+    return CalendarCoverageError(day=day, first_year=years[0], last_year=years[-1])
 
 
 def _is_date(value: object) -> TypeGuard[dt.date]:
@@ -142,22 +143,21 @@ def _as_date_set(value: Collection[dt.date]) -> frozenset[dt.date]:
     return value  # type: ignore[return-value]  # the validator names the bad value
 
 
-def _checked_date_set(field: str, value: object) -> frozenset[dt.date]:
-    """Require a frozenset of dates in the covered years, naming ``field`` otherwise."""
+def _checked_date_set(field: str, value: object, years: range) -> frozenset[dt.date]:
+    """Require a frozenset of dates in ``years``, naming ``field`` otherwise."""
     if not isinstance(value, frozenset):
         raise ValidationError(field=field, expected=_A_DATE_SET, received=value)
     for day in value:
         if not _is_date(day):
             raise ValidationError(field=field, expected=_A_DATE, received=day)
-    data = _official_data()
     for day in sorted(value):
-        if not data.first_year <= day.year <= data.last_year:
-            raise _coverage_error(day).at(field)
+        if day.year not in years:
+            raise _coverage_error(day, years).at(field)
     return value
 
 
-def _validate_date_set(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    _checked_date_set(attribute.name, value)
+def _validate_date_set(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _checked_date_set(attribute.name, value, instance.covered_years)
 
 
 def _not_also_a_holiday(instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -175,6 +175,92 @@ def _check_n(n: object) -> None:
         raise ValidationError(field="n", expected="an integer number of working days", received=n)
 
 
+def _validate_year(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2200:
+        raise ValidationError(field=attribute.name, expected="a year, e.g. 2027", received=value)
+
+
+def _validate_notice_days(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, frozenset):
+        raise ValidationError(field=attribute.name, expected=_A_DATE_SET, received=value)
+    for day in sorted(value, key=repr):
+        if not _is_date(day) or day.year != instance.year:
+            expected = f"a date in {instance.year}, the notice's year"
+            raise ValidationError(field=attribute.name, expected=expected, received=day)
+
+
+def _not_also_off(instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    both = value & instance.days_off
+    if both:
+        raise ValidationError(
+            field="workdays", expected="no date that is also in days_off", received=min(both)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class HolidayNotice:
+    """One year's official holidays and make-up workdays, as the State Council's notice gives them.
+
+    The notice (国务院办公厅关于某年部分节假日安排的通知) is published late in the
+    year before. Use it with :meth:`WorkingCalendar.with_official_year` for a
+    year the installed ``holidays`` package does not cover yet.
+
+    Attributes:
+        year: the year the notice is for.
+        days_off: the holiday days off (放假). Weekend days may be listed too;
+            they are off anyway.
+        workdays: the Saturdays and Sundays worked instead (调休上班).
+
+    Every other weekday is a working day and every other Saturday and Sunday
+    a day off.
+
+    >>> from datetime import date
+    >>> HolidayNotice(year=2027, days_off=[date(2027, 1, 1)], workdays=[date(2026, 12, 27)])
+    Traceback (most recent call last):
+    ...
+    jinjiecu.errors.ValidationError: workdays: expected a date in 2027, the notice's year, ...
+    """
+
+    year: int = attrs.field(validator=_validate_year)
+    days_off: frozenset[dt.date] = attrs.field(
+        converter=_as_date_set, validator=_validate_notice_days
+    )
+    workdays: frozenset[dt.date] = attrs.field(
+        converter=_as_date_set, validator=[_validate_notice_days, _not_also_off]
+    )
+
+    def working_flags(self) -> bytes:
+        """One flag per day of the year from 1 January: 1 for a working day, 0 for a day off."""
+        day = dt.date(self.year, 1, 1)
+        flags = bytearray()
+        while day.year == self.year:
+            weekday = day.weekday() < 5  # Monday to Friday
+            flags.append(int(day in self.workdays or (weekday and day not in self.days_off)))
+            day += dt.timedelta(days=1)
+        return bytes(flags)
+
+
+def _validate_notices(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(n, HolidayNotice) for n in value):
+        raise ValidationError(
+            field=attribute.name, expected="a tuple of HolidayNotice", received=value
+        )
+    covered = _official_data().last_year
+    expected = covered + 1
+    for notice in value:
+        if notice.year != expected:
+            # After an upgrade of holidays covers the year, its notice must go.
+            raise ValidationError(
+                field=attribute.name,
+                expected=(
+                    f"the notice for {expected}, the year after the last covered one "
+                    f"(the installed holidays package covers up to {covered})"
+                ),
+                received=notice.year,
+            )
+        expected += 1
+
+
 @attrs.frozen(kw_only=True)
 class WorkingCalendar:
     """The working days (工作日) of the official Chinese calendar, plus local changes.
@@ -183,6 +269,8 @@ class WorkingCalendar:
         extra_holidays: local days off on top of the official ones, e.g. a
             city's own holiday. Given as a list, tuple or set of dates.
         extra_workdays: local make-up workdays on top of the official ones.
+        notices: official notices for the years after those the ``holidays``
+            package covers, in order (see :meth:`with_official_year`).
 
     A date cannot be in both. Dates already off (or already worked) are
     accepted and change nothing. Every date must lie in :attr:`covered_years`.
@@ -208,6 +296,7 @@ class WorkingCalendar:
         converter=_as_date_set,
         validator=[_validate_date_set, _not_also_a_holiday],
     )
+    notices: tuple[HolidayNotice, ...] = attrs.field(default=(), validator=_validate_notices)
     # Ordinal of the first covered day (1 January of the first covered year).
     _first_ordinal: int = attrs.field(init=False, repr=False, eq=False)
     # _counts[i] is the number of working days before covered day i; one extra
@@ -220,6 +309,8 @@ class WorkingCalendar:
         data = _official_data()
         first = dt.date(data.first_year, 1, 1).toordinal()
         flags = bytearray(data.working)
+        for notice in self.notices:
+            flags += notice.working_flags()
         for day in self.extra_holidays:
             flags[day.toordinal() - first] = 0
         for day in self.extra_workdays:
@@ -232,9 +323,12 @@ class WorkingCalendar:
 
     @property
     def covered_years(self) -> range:
-        """The years with official calendar data, e.g. ``range(2001, 2027)``."""
+        """The years with official calendar data, e.g. ``range(2001, 2027)``.
+
+        Those the ``holidays`` package covers, and one more per added notice.
+        """
         data = _official_data()
-        return range(data.first_year, data.last_year + 1)
+        return range(data.first_year, data.last_year + 1 + len(self.notices))
 
     @property
     def first_day(self) -> dt.date:
@@ -252,7 +346,7 @@ class WorkingCalendar:
             raise ValidationError(field=name, expected=_A_DATE, received=day)
         index = day.toordinal() - self._first_ordinal
         if not 0 <= index < len(self._counts) - 1:
-            raise _coverage_error(day)
+            raise _coverage_error(day, self.covered_years)
         return index
 
     def _nth_working_day(self, k: int, *, forward: bool) -> dt.date:
@@ -262,7 +356,7 @@ class WorkingCalendar:
             beyond = (
                 self.last_day + dt.timedelta(1) if forward else self.first_day - dt.timedelta(1)
             )
-            raise _coverage_error(beyond)
+            raise _coverage_error(beyond, self.covered_years)
         return dt.date.fromordinal(self._working[k])
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -353,11 +447,45 @@ class WorkingCalendar:
         >>> cal.previous_working_day(date(2019, 10, 7))
         datetime.date(2019, 10, 7)
         """
-        added_holidays = _checked_date_set("holidays", _as_date_set(holidays))
-        added_workdays = _checked_date_set("workdays", _as_date_set(workdays))
+        years = self.covered_years
+        added_holidays = _checked_date_set("holidays", _as_date_set(holidays), years)
+        added_workdays = _checked_date_set("workdays", _as_date_set(workdays), years)
         return WorkingCalendar(
             extra_holidays=self.extra_holidays | added_holidays,
             extra_workdays=self.extra_workdays | added_workdays,
+            notices=self.notices,
+        )
+
+    def with_official_year(
+        self, year: int, *, days_off: Collection[dt.date], workdays: Collection[dt.date]
+    ) -> WorkingCalendar:
+        """Return a new calendar that also covers ``year``, from its official notice.
+
+        For a year the installed ``holidays`` package does not cover yet: the
+        State Council publishes each year's notice late in the year before,
+        and a package release may follow weeks later. ``year`` must be the
+        year right after the last covered one. ``days_off`` are the notice's
+        holiday days and ``workdays`` its make-up Saturdays and Sundays; every
+        other weekday is worked and every other weekend day is off. Local
+        days of this calendar are kept. Once the package covers the year,
+        drop the notice: a calendar with a notice for a year the package
+        covers is refused.
+
+        >>> from datetime import date
+        >>> last = china_calendar().covered_years[-1]
+        >>> extended = china_calendar().with_official_year(
+        ...     last + 1, days_off=[date(last + 1, 1, 1)], workdays=[]
+        ... )
+        >>> extended.covered_years[-1] == last + 1
+        True
+        >>> extended.is_working_day(date(last + 1, 1, 1))
+        False
+        """
+        notice = HolidayNotice(year=year, days_off=days_off, workdays=workdays)
+        return WorkingCalendar(
+            extra_holidays=self.extra_holidays,
+            extra_workdays=self.extra_workdays,
+            notices=(*self.notices, notice),
         )
 
 

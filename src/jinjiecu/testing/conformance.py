@@ -85,6 +85,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jinjiecu.domain.calendar import china_calendar
 from jinjiecu.domain.clock import CHINA_TZ, end_of_day, local_date
 from jinjiecu.domain.codes import CreditCode, credit_code_check_character
 from jinjiecu.domain.divisions import DivisionKind
@@ -116,7 +117,7 @@ from jinjiecu.domain.ids import (
 from jinjiecu.domain.money import Money
 from jinjiecu.domain.org import Leader, Region
 from jinjiecu.domain.policy import AuditOutcome
-from jinjiecu.domain.problem import Actor, ActorKind, Problem
+from jinjiecu.domain.problem import Actor, ActorKind, Problem, ProblemRules
 from jinjiecu.domain.visit import Visit
 from jinjiecu.domain.workflow import ProblemState
 from jinjiecu.errors import (
@@ -1621,6 +1622,31 @@ class StoreConformance:
             with pytest.raises(CalendarCoverageError) as got:
                 problem_summary(store, as_of=as_of, by=Dimension.WORK_GROUP)
             assert str(got.value) == str(expected.value)
+
+    def test_problem_metrics_count_in_a_year_added_to_the_calendar(self, store: Store) -> None:
+        # A deadline set in late December falls in a year the holidays package does not
+        # cover; with that year's notice added to the rules' calendar, every store counts.
+        year = china_calendar().covered_years[-1] + 1
+        added = china_calendar().with_official_year(
+            year, days_off=[dt.date(year, 1, 1)], workdays=[]
+        )
+        rules = ProblemRules(calendar=added)
+        december = dt.datetime(year - 1, 12, 28, 9, tzinfo=CHINA_TZ)
+        late = _registered("p-late", at=december)
+        late = late.apply(_assign(), at=december + _HOUR, actor=_CLERK, rules=rules)
+        assert late.deadline is not None
+        assert late.deadline.year == year
+        as_of = dt.datetime(year, 3, 1, tzinfo=CHINA_TZ)
+        with MemoryStore() as model:
+            for target in (store, model):
+                target.problems.add(late)
+            expected = problem_summary(model, as_of=as_of, by=Dimension.WORK_GROUP, rules=rules)
+            assert expected.total.overdue == 1
+            _assert_same(
+                problem_summary(store, as_of=as_of, by=Dimension.WORK_GROUP, rules=rules), expected
+            )
+            with pytest.raises(CalendarCoverageError):
+                problem_summary(store, as_of=as_of)
 
     # ---------------------------------------------------------- the hash chain and audit trail
 

@@ -436,7 +436,9 @@ def test_local_days_match_the_naive_reference(
     off: set[date], worked: set[date], day: date, n: int
 ) -> None:
     extras = {"extra_holidays": frozenset(off - worked), "extra_workdays": frozenset(worked - off)}
-    local = WorkingCalendar(**extras)
+    local = WorkingCalendar(
+        extra_holidays=extras["extra_holidays"], extra_workdays=extras["extra_workdays"]
+    )
     assert local.is_working_day(day) is naive_is_working(day, **extras)
     assert local.add_working_days(day, n) == naive_add(day, n, **extras)
     other = date(2019, 10, 15)
