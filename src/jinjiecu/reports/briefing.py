@@ -516,7 +516,7 @@ class OverdueProblem:
     deadline: dt.date
     """The deadline as it stood at the briefing's moment (suspensions pause it)."""
     working_days_overdue: int
-    """Working days after the deadline up to and including the briefing's day: 0 while
+    """Working days after the deadline, up to and including the briefing's day; 0 while
     only days off have passed since the deadline (a deadline just before a holiday)."""
 
 
