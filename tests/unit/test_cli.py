@@ -20,6 +20,7 @@ from jinjiecu.cli import ExitCode, main
 from jinjiecu.cli._commands import DIMENSIONS_HELP
 from jinjiecu.cli._progress import Progress
 from jinjiecu.cli._text import parse_day, parse_moment, table, width, wrap
+from jinjiecu.domain.calendar import china_calendar
 from jinjiecu.domain.clock import CHINA_TZ, end_of_day
 from jinjiecu.domain.divisions import DEZHOU_DIVISIONS
 from jinjiecu.domain.org import regions_from_divisions
@@ -965,3 +966,101 @@ def test_export_masks_numbers_unless_unmasked_which_is_audited(
         "wang",
         str(plain),
     )
+
+
+# ---------------------------------------------------------------------- holiday notices
+
+NEXT_YEAR = china_calendar().covered_years[-1] + 1
+
+
+def _late_problem(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    """A problem registered in the last covered December, to be assigned there."""
+    code, _, err = run(
+        capsys, "problem", "register", "--store", store, "--id", "late-1", "--title", "年底问题",
+        "--category", "土地使用", "--region", "乐陵市", "--enterprise", "dz2019-e-137",
+        "--at", f"{NEXT_YEAR - 1}-12-28 09:00",
+    )  # fmt: skip
+    assert code == 0, err
+
+
+def _notice(tmp_path: Path, text: str, name: str = "notice.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+GOOD_NOTICE = (
+    f"# 国务院办公厅关于{NEXT_YEAR}年部分节假日安排的通知\nyear = {NEXT_YEAR}\n"
+    f"days_off = [{NEXT_YEAR}-01-01]\nworkdays = []\n"
+)
+
+
+def test_a_deadline_in_an_uncovered_year_needs_a_notice(
+    capsys: pytest.CaptureFixture[str], own_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _late_problem(capsys, own_db)
+    assign = ("problem", "apply", "late-1", "assign", "lead_department_id=德州市自然资源和规划局",
+              "--store", own_db, "--at", f"{NEXT_YEAR - 1}-12-28 10:00")  # fmt: skip
+    code, _, err = run(capsys, *assign)
+    assert code == ExitCode.DATA
+    assert_one_clean_line(err)
+    assert f"{NEXT_YEAR - 1}" in err  # names the covered years
+    assert "--holiday-notice" in err  # and says what to do
+
+    notice = _notice(tmp_path, GOOD_NOTICE)
+    assigned = run_json(capsys, "--holiday-notice", notice, *assign)
+    assert assigned["deadline"].startswith(f"{NEXT_YEAR}-01-")
+
+    # The environment variable does the same for every command.
+    monkeypatch.setenv("JINJIECU_HOLIDAY_NOTICES", notice)
+    figures = run_json(
+        capsys,
+        "stats",
+        "--store",
+        own_db,
+        "--as-of",
+        f"{NEXT_YEAR}-03-01",
+        "--group",
+        "dz2019-g-06",
+    )
+    assert "total" in figures or figures
+    monkeypatch.delenv("JINJIECU_HOLIDAY_NOTICES")
+    code, _, err = run(capsys, "stats", "--store", own_db, "--as-of", f"{NEXT_YEAR}-03-01")
+    assert code == ExitCode.DATA
+    assert_one_clean_line(err)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            f"year = {NEXT_YEAR}\ndays_off = [{NEXT_YEAR}-01-01, 'soon']\nworkdays = []\n",
+            "days_off[1]",
+        ),
+        (f"year = {NEXT_YEAR}\ndays_off = []\n", "workdays"),
+        (f"year = {NEXT_YEAR + 1}\ndays_off = []\nworkdays = []\n", "notices"),
+        ("year = [\n", "notice"),
+        (f"year = {NEXT_YEAR}\ndays_off = []\nworkdays = []\nholidays = []\n", "holidays"),
+    ],
+)
+def test_a_bad_notice_is_named_with_its_file(
+    capsys: pytest.CaptureFixture[str], demo_db: str, tmp_path: Path, text: str, named: str
+) -> None:
+    notice = _notice(tmp_path, text, "放假通知.toml")
+    code, out, err = run(capsys, "stats", "--store", demo_db, "--holiday-notice", notice)
+    assert code == ExitCode.DATA
+    assert out == ""
+    assert_one_clean_line(err)
+    assert "放假通知.toml" in err
+    assert named in err
+
+
+def test_a_missing_notice_file_is_a_file_error(
+    capsys: pytest.CaptureFixture[str], demo_db: str, tmp_path: Path
+) -> None:
+    code, _, err = run(
+        capsys, "stats", "--store", demo_db, "--holiday-notice", str(tmp_path / "none.toml")
+    )
+    assert code == ExitCode.FILE
+    assert_one_clean_line(err)
+    assert "none.toml" in err

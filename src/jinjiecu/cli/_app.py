@@ -147,6 +147,15 @@ def _common(*, top: bool) -> _Parser:
         "(默认 default: $JINJIECU_LANG, else both)",
     )
     group.add_argument(
+        "--holiday-notice",
+        metavar="FILE",
+        action="append",
+        default=unset,
+        help="放假通知 / a year's official holiday notice (TOML: year, days_off, workdays) "
+        "for a year the calendar data lacks; repeat for more years "
+        "(默认 default: $JINJIECU_HOLIDAY_NOTICES, files separated by the path separator)",
+    )
+    group.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -525,6 +534,12 @@ def report(error: BaseException, ui: Ui) -> int:
         print(f"jinjiecu: {text}", file=ui.err)
         return error.code
     kinds: list[tuple[type[BaseException], str, str, ExitCode]] = [
+        (
+            e.CalendarCoverageError,
+            "日历缺少该年的放假安排，可用 --holiday-notice 补充",
+            "the calendar has no holidays for that year; add its notice with --holiday-notice",
+            ExitCode.DATA,
+        ),
         (e.IllegalTransitionError, "不允许的操作", "not allowed", ExitCode.DATA),
         (e.HistoryError, "办理记录无法复原", "broken history", ExitCode.DATA),
         (e.WorkflowError, "流程错误", "workflow error", ExitCode.DATA),

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterator, Sequence
 
-    from jinjiecu.domain.problem import Actor, Problem
+    from jinjiecu.domain.problem import Actor, Problem, ProblemRules
     from jinjiecu.metrics.results import ProblemFigures, Rate, Summary, VisitFigures
     from jinjiecu.sample import SampleData
     from jinjiecu.storage.base import Query, Store
@@ -45,6 +45,44 @@ def store_url(args: argparse.Namespace) -> str:
     if "://" not in url:
         url = f"sqlite:///{url}"
     return url
+
+
+NOTICES_ENV = "JINJIECU_HOLIDAY_NOTICES"
+"""Environment variable: notice files for every command, separated like ``PATH``."""
+
+
+def rules_of(args: argparse.Namespace) -> ProblemRules:
+    """The rules the command counts with: the official calendar plus any notices given.
+
+    ``--holiday-notice FILE`` (repeatable), else ``$JINJIECU_HOLIDAY_NOTICES``;
+    each file is one year's notice (:meth:`~jinjiecu.domain.calendar.HolidayNotice.from_toml`),
+    added in the order of their years.
+    """
+    from jinjiecu.domain.calendar import HolidayNotice, china_calendar  # noqa: PLC0415
+    from jinjiecu.domain.problem import DEFAULT_RULES, ProblemRules  # noqa: PLC0415
+    from jinjiecu.errors import ValidationError  # noqa: PLC0415
+
+    paths = getattr(args, "holiday_notice", None) or [
+        part for part in os.environ.get(NOTICES_ENV, "").split(os.pathsep) if part.strip()
+    ]
+    if not paths:
+        return DEFAULT_RULES
+    notices = []
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        try:
+            notices.append((HolidayNotice.from_toml(text), path))
+        except ValidationError as error:
+            raise error.at(str(path)) from None
+    calendar = china_calendar()
+    for notice, path in sorted(notices, key=lambda pair: pair[0].year):
+        try:
+            calendar = calendar.with_official_year(
+                notice.year, days_off=notice.days_off, workdays=notice.workdays
+            )
+        except ValidationError as error:  # a year not right after the covered ones
+            raise error.at(str(path)) from None
+    return ProblemRules(calendar=calendar)
 
 
 def _sqlite_file(url: str) -> str | None:
@@ -492,6 +530,7 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
 
     by = None if args.by is None else Dimension.parse(args.by, field="by")
     moment = args.as_of or now()
+    rules = rules_of(args)
     with opened(args) as store:
         query = build_query(store, args)
         given = set(query.given())
@@ -505,7 +544,7 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
                 )
             visits = visit_summary(store, as_of=moment, by=by, campaign_id=query.campaign_id)
             return _print_visits(visits, query, ui)
-        problems = problem_summary(store, as_of=moment, by=by, query=query)
+        problems = problem_summary(store, as_of=moment, by=by, query=query, rules=rules)
         visit_rows: Summary[VisitFigures] | None = None
         visit_total: VisitFigures | None = None
         if given <= {"campaign_id"}:
@@ -739,6 +778,7 @@ def run_problem_list(args: argparse.Namespace, ui: Ui) -> int:
     """``jinjiecu problem list``: problems matching the filters, as they stand now."""
     from jinjiecu.domain.clock import now  # noqa: PLC0415
 
+    rules = rules_of(args)
     with opened(args) as store:
         query = build_query(store, args)
         total = store.problems.count(query)
@@ -774,7 +814,7 @@ def run_problem_list(args: argparse.Namespace, ui: Ui) -> int:
             clip(_category_label(problem.category), 12),
             _local_day(problem.registered_at),
             problem.deadline,
-            problem.is_overdue(moment),
+            problem.is_overdue(moment, rules),
             clip(problem.title, 36),
         ]
         for problem in found
@@ -828,7 +868,7 @@ def run_problem_show(args: argparse.Namespace, ui: Ui) -> int:
         ui.dump(problem_json(problem, history=True))
         return 0
     moment = args.as_of or now()
-    overdue = problem.is_overdue(moment)
+    overdue = problem.is_overdue(moment, rules_of(args))
 
     def field(zh: str, en: str, value: object) -> list[object]:
         return [ui.text(zh, en), "-" if value in (None, "") else value]
@@ -1111,6 +1151,7 @@ def run_problem_apply(args: argparse.Namespace, ui: Ui) -> int:
     """``jinjiecu problem apply ID EVENT FIELD=VALUE ...``: one workflow step, saved at once."""
     from jinjiecu.domain.clock import now  # noqa: PLC0415
 
+    rules = rules_of(args)
     with opened(args) as store:
         problem_id = _problem_id(args.id)
         before = store.problems.get(problem_id)
@@ -1122,6 +1163,7 @@ def run_problem_apply(args: argparse.Namespace, ui: Ui) -> int:
             actor=actor_of(args),
             note=args.note,
             expected_version=args.expected_version,
+            rules=rules,
         )
     if ui.json:
         ui.dump(problem_json(after, history=True))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.cli._app import as_of_type, filter_options, json_option, moment_type, positive_int
-from jinjiecu.cli._commands import actor_of, build_query, opened, resolve
+from jinjiecu.cli._commands import actor_of, build_query, opened, resolve, rules_of
 from jinjiecu.cli._progress import Progress
 from jinjiecu.cli._text import fail
 
@@ -217,6 +217,7 @@ def run_import(args: argparse.Namespace, ui: Ui) -> int:
                 actor=actor,
                 progress=progress,
                 at=args.at,
+                rules=rules_of(args),
                 sheet=args.sheet,
             )
     code = _DATA if report.rejected else 0
@@ -289,6 +290,7 @@ def run_export(args: argparse.Namespace, ui: Ui) -> int:
                 progress=progress,
                 history=args.history,
                 unmasked=args.unmasked,
+                rules=rules_of(args),
                 actor=actor_of(args) if args.unmasked else None,
             )
     if ui.json:
@@ -317,7 +319,11 @@ def run_report(args: argparse.Namespace, ui: Ui) -> int:
         texts: dict[str, str] = {}
         if ui.json or args.html is None:
             figures = briefing_figures(
-                store, as_of=moment, campaign_id=campaign, min_sample=args.min_sample
+                store,
+                as_of=moment,
+                campaign_id=campaign,
+                min_sample=args.min_sample,
+                rules=rules_of(args),
             )
             texts = {
                 language: str(
@@ -339,6 +345,7 @@ def run_report(args: argparse.Namespace, ui: Ui) -> int:
                     charts=not args.no_charts,
                     templates=templates[languages[0]],
                     min_sample=args.min_sample,
+                    rules=rules_of(args),
                     chart_format=args.chart_format,
                 )
             except ConfigurationError as error:

@@ -69,6 +69,7 @@ datetime.date(2019, 10, 9)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -229,6 +230,41 @@ class HolidayNotice:
         converter=_as_date_set, validator=[_validate_notice_days, _not_also_off]
     )
 
+    @classmethod
+    def from_toml(cls, text: str) -> HolidayNotice:
+        r"""Read a notice typed as TOML: ``year``, ``days_off`` and ``workdays``.
+
+        Dates may be TOML dates (``2027-01-01``) or text (``"2027-01-01"``).
+        Errors name the key, and the position in a list (``days_off[2]``).
+
+        >>> notice = HolidayNotice.from_toml(
+        ...     "year = 2027\ndays_off = [2027-01-01, '2027-10-01']\nworkdays = []"
+        ... )
+        >>> sorted(notice.days_off)
+        [datetime.date(2027, 1, 1), datetime.date(2027, 10, 1)]
+        """
+        import tomllib  # noqa: PLC0415 - only notices typed as files need it
+
+        try:
+            table = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ValidationError(
+                field="notice", expected="TOML text", received=str(error)
+            ) from None
+        keys = ("year", "days_off", "workdays")
+        for key in table:
+            if key not in keys:
+                expected = "only the keys year, days_off and workdays"
+                raise ValidationError(field=key, expected=expected, received=table[key])
+        for key in keys:
+            if key not in table:
+                raise ValidationError(field=key, expected="a value", received=None)
+        return cls(
+            year=table["year"],
+            days_off=_notice_dates("days_off", table["days_off"]),
+            workdays=_notice_dates("workdays", table["workdays"]),
+        )
+
     def working_flags(self) -> bytes:
         """One flag per day of the year from 1 January: 1 for a working day, 0 for a day off."""
         day = dt.date(self.year, 1, 1)
@@ -238,6 +274,23 @@ class HolidayNotice:
             flags.append(int(day in self.workdays or (weekday and day not in self.days_off)))
             day += dt.timedelta(days=1)
         return bytes(flags)
+
+
+def _notice_dates(key: str, value: object) -> list[dt.date]:
+    """A notice's list of dates, read from TOML dates or ISO text."""
+    if not isinstance(value, list):
+        raise ValidationError(field=key, expected="a list of dates", received=value)
+    days = []
+    for index, item in enumerate(value):
+        day = item
+        if isinstance(item, str):
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(item)
+        if not _is_date(day):
+            expected = "a date such as 2027-01-01"
+            raise ValidationError(field=f"{key}[{index}]", expected=expected, received=item)
+        days.append(day)
+    return days
 
 
 def _validate_notices(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pickle
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -140,3 +142,30 @@ def test_a_notice_turns_exactly_its_days(days_off: set[date]) -> None:
     for index, flag in enumerate(flags):
         day = date(NEXT, 1, 1) + timedelta(days=index)
         assert flag == int(day.weekday() < 5 and day not in days_off)
+
+
+def test_the_notice_in_the_command_line_guide_reads() -> None:
+    guide = Path(__file__).resolve().parents[3] / "docs" / "howto" / "command-line.md"
+    blocks = re.findall(r"```toml\n(.*?)```", guide.read_text(encoding="utf-8"), re.DOTALL)
+    assert len(blocks) == 1
+    notice = HolidayNotice.from_toml(blocks[0])
+    assert notice.year == 2027
+    assert date(2027, 9, 26) in notice.workdays
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("year = 2027\ndays_off = 2027-01-01\nworkdays = []", "days_off"),
+        ("year = 2027\ndays_off = [2027-01-01T08:00:00]\nworkdays = []", "days_off[0]"),
+        ("year = 2027\ndays_off = []\nworkdays = ['2027-13-01']", "workdays[0]"),
+        ("year = '2027'\ndays_off = []\nworkdays = []", "year"),
+        ("days_off = []\nworkdays = []", "year"),
+        ("year = 2027\ndays_off = []\nworkdays = []\nnote = 'x'", "note"),
+        ("year = ", "notice"),
+    ],
+)
+def test_a_typed_notice_names_what_is_wrong(text: str, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        HolidayNotice.from_toml(text)
+    assert caught.value.field == field
