@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from jinjiecu.cli._text import Ui, clip, cn_month_day, en_day, fail, parse_day, table
+from jinjiecu.cli._text import Ui, clip, fail, parse_day, table
 
 if TYPE_CHECKING:
     import argparse
@@ -165,9 +165,8 @@ def run_demo(args: argparse.Namespace, ui: Ui) -> int:
             label = ui.text("写入样例", "loading the sample")
             with Progress(label, ui.err, enabled=not ui.quiet) as progress:
                 loaded = load_missing(store, sample, progress)
-        figures = headline(store, as_of=sample.as_of, campaign_id=sample.campaign_id)
+        figures, zh, en = headline(store, as_of=sample.as_of, campaign_id=sample.campaign_id)
         where = store.url
-    zh, en = headline_text(figures, sample.as_of)
     if ui.json:
         ui.dump(
             {
@@ -176,7 +175,7 @@ def run_demo(args: argparse.Namespace, ui: Ui) -> int:
                 "records_added": loaded,
                 "campaign_id": sample.campaign_id,
                 "as_of": sample.as_of,
-                "figures": {k: v for k, v in figures.items() if k != "level"},
+                "figures": figures,
                 "headline": {"zh": zh, "en": en},
             }
         )
@@ -266,13 +265,19 @@ def load_missing(store: Store, sample: SampleData, progress: Any) -> int:
     return added
 
 
-_LEVEL_EN = {"province": "provincial", "city": "city-level", "county": "county-level"}
+def headline(
+    store: Store, *, as_of: dt.datetime, campaign_id: str | None
+) -> tuple[dict[str, int], str, str]:
+    """The briefing's headline: its figures, and its sentence in Chinese and in English.
 
-
-def headline(store: Store, *, as_of: dt.datetime, campaign_id: str | None) -> dict[str, Any]:
-    """The figures of a briefing's headline: groups, visits, identified, in progress, solved."""
+    The figures are work groups, visits, identified, in progress and solved;
+    the sentences are the briefing's own
+    (:func:`~jinjiecu.reports.briefing.headline_sentence`), without reading
+    the rest of the briefing.
+    """
     from jinjiecu.domain.ids import CampaignId  # noqa: PLC0415
     from jinjiecu.metrics import problem_summary, visit_summary  # noqa: PLC0415
+    from jinjiecu.reports.briefing import headline_sentence  # noqa: PLC0415
     from jinjiecu.storage.base import MAX_PAGE  # noqa: PLC0415
     from jinjiecu.storage.base import Query as StoreQuery  # noqa: PLC0415
 
@@ -282,40 +287,25 @@ def headline(store: Store, *, as_of: dt.datetime, campaign_id: str | None) -> di
     levels = {group.level for group in groups}
     problems = problem_summary(store, as_of=as_of, query=query).total
     visits = visit_summary(store, as_of=as_of, campaign_id=campaign).total
-    return {
+    figures = {
         "work_groups": len(groups),
         "visits": visits.visits,
         "identified": problems.identified,
         "in_progress": problems.in_progress,
         "solved": problems.solved,
-        "level": next(iter(levels)) if len(levels) == 1 else None,
     }
-
-
-def headline_text(figures: dict[str, Any], as_of: dt.datetime) -> tuple[str, str]:
-    """The headline sentence in Chinese (as offices write it) and in English.
-
-    The same words as the briefing's first sentence
-    (:func:`jinjiecu.reports.briefing.briefing`), computed without the rest of it.
-    """
-    from jinjiecu.domain.clock import local_date  # noqa: PLC0415
-
-    day = local_date(as_of)
-    level = figures.get("level")
-    zh_level = level.label if level is not None else ""
-    en_level = f"{_LEVEL_EN.get(level.value, level.value)} " if level is not None else ""
-    zh = (
-        f"截至{cn_month_day(day)}，{figures['work_groups']}个{zh_level}工作组共计进厂入企"
-        f"{figures['visits']}次，共梳理问题{figures['identified']}个，正在办理"
-        f"{figures['in_progress']}个，已帮助解决完成{figures['solved']}个。"
+    zh, en = (
+        headline_sentence(
+            problems,
+            visits,
+            as_of=as_of,
+            work_groups=len(groups),
+            group_level=next(iter(levels)) if len(levels) == 1 else None,
+            language=language,
+        )
+        for language in ("zh", "en")
     )
-    en = (
-        f"As of {en_day(day)}, the {figures['work_groups']} {en_level}work groups had made "
-        f"{figures['visits']} visits to enterprises and identified {figures['identified']} "
-        f"problems in all: {figures['in_progress']} are in progress and {figures['solved']} "
-        "have been solved."
-    )
-    return zh, en
+    return figures, zh, en
 
 
 # ====================================================================== names and filters

@@ -271,29 +271,3 @@ def _bad_date(text: str) -> str:
         f"不是有效日期 / not a valid date: {text!r} "
         "(例 e.g. 2019-11-13, 2019/11/13, 2019年11月13日, 2019-11-13T17:30)"
     )
-
-
-def cn_month_day(day: dt.date) -> str:
-    """``11月13日``, as briefings write the day."""
-    return f"{day.month}月{day.day}日"
-
-
-def en_day(day: dt.date) -> str:
-    """``13 November 2019``."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)

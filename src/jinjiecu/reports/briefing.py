@@ -105,6 +105,7 @@ __all__ = [
     "RenderedBriefing",
     "briefing",
     "briefing_figures",
+    "headline_sentence",
     "render_briefing",
 ]
 
@@ -864,15 +865,10 @@ class _Phraser:
         return self.t.format_date(day)
 
     def rate(self, rate: Rate) -> str:
-        return self.t.no_data if rate.denominator == 0 else rate.percent
+        return _rate_text(self.t, rate)
 
     def figure_fields(self, problems: ProblemFigures, visits: VisitFigures) -> dict[str, Any]:
-        fields: dict[str, Any] = dict(problems.counts())
-        fields["settled"] = problems.settled
-        fields |= {name: self.rate(getattr(problems, name)) for name in _RATE_FIELDS}
-        fields |= attrs.asdict(visits)
-        fields["due_soon_days"] = self.figures.due_soon_days
-        return fields
+        return _figure_fields(self.t, problems, visits, self.figures.due_soon_days)
 
     def name(self, row_key: str | None, name: str | None) -> str:
         return self.t.unknown if row_key is None or name is None else name
@@ -906,7 +902,7 @@ def render_briefing(
     date = t.format_date(today, "date")
     full_date = p.full_date(today)
     campaign = t.no_campaign if figures.campaign is None else figures.campaign.name
-    sections = [BriefingSection(heading=None, blocks=(_overview(p, date, full_date),))]
+    sections = [BriefingSection(heading=None, blocks=(_overview(p),))]
     numbered: list[tuple[str, tuple[BriefingBlock, ...]]] = []
     if figures.groups:
         numbered.append((t.section_groups, (_rows(p, figures.groups, "group_line"),)))
@@ -925,21 +921,89 @@ def render_briefing(
     )
 
 
-def _overview(p: _Phraser, date: str, full_date: str) -> BriefingBlock:
-    t, figures = p.t, p.figures
-    count = figures.work_group_count
-    if figures.group_level is None:
+def _overview_fields(
+    t: BriefingTemplates,
+    problems: ProblemFigures,
+    visits: VisitFigures,
+    *,
+    day: dt.date,
+    count: int,
+    group_level: OrgLevel | None,
+    due_soon_days: int,
+) -> dict[str, Any]:
+    """The fields of the headline and the rates: the totals, the day and the groups, worded."""
+    if group_level is None:
         work_groups = t.fill("work_groups_any_level", count=count)
     else:
-        level = t.fill("level", label=figures.group_level.label, value=figures.group_level.value)
+        level = t.fill("level", label=group_level.label, value=group_level.value)
         work_groups = t.fill("work_groups", count=count, level=level)
-    fields = p.figure_fields(figures.problems, figures.visits) | {
-        "date": date,
-        "full_date": full_date,
+    return _figure_fields(t, problems, visits, due_soon_days) | {
+        "date": t.format_date(day, "date"),
+        "full_date": t.format_date(day),
         "work_groups": work_groups,
         "groups": count,
-        "level": "" if figures.group_level is None else figures.group_level.label,
+        "level": "" if group_level is None else group_level.label,
     }
+
+
+def _figure_fields(
+    t: BriefingTemplates, problems: ProblemFigures, visits: VisitFigures, due_soon_days: int
+) -> dict[str, Any]:
+    """The figure template fields of one row: counts, rates (or "no data") and visits."""
+    fields: dict[str, Any] = dict(problems.counts())
+    fields["settled"] = problems.settled
+    fields |= {name: _rate_text(t, getattr(problems, name)) for name in _RATE_FIELDS}
+    fields |= attrs.asdict(visits)
+    fields["due_soon_days"] = due_soon_days
+    return fields
+
+
+def _rate_text(t: BriefingTemplates, rate: Rate) -> str:
+    """A rate as a percentage, or the templates' "no data" when nothing was due."""
+    return t.no_data if rate.denominator == 0 else rate.percent
+
+
+def headline_sentence(
+    problems: ProblemFigures,
+    visits: VisitFigures,
+    *,
+    as_of: dt.datetime,
+    work_groups: int,
+    group_level: OrgLevel | None,
+    language: str = "zh",
+    templates: BriefingTemplates | None = None,
+    due_soon_days: int = DEFAULT_RULES.due_soon_working_days,
+) -> str:
+    """The briefing's headline sentence from the totals alone, without the rest of the briefing.
+
+    The same words as :attr:`RenderedBriefing.headline` for the same figures:
+    "截至11月13日，27个市级工作组共计进厂入企439次，共梳理问题153个，…".
+    """
+    _check_language(language)
+    t = templates or BriefingTemplates.for_language(language)
+    fields = _overview_fields(
+        t,
+        problems,
+        visits,
+        day=local_date(as_of),
+        count=work_groups,
+        group_level=group_level,
+        due_soon_days=due_soon_days,
+    )
+    return t.fill("headline", **fields)
+
+
+def _overview(p: _Phraser) -> BriefingBlock:
+    t, figures = p.t, p.figures
+    fields = _overview_fields(
+        t,
+        figures.problems,
+        figures.visits,
+        day=local_date(figures.as_of),
+        count=figures.work_group_count,
+        group_level=figures.group_level,
+        due_soon_days=figures.due_soon_days,
+    )
     lines = [t.fill("headline", **fields), t.fill("rates", **fields)]
     coverage = figures.coverage
     if coverage is not None:

@@ -21,6 +21,7 @@ from jinjiecu.reports.briefing import (
     BriefingTemplates,
     briefing,
     briefing_figures,
+    headline_sentence,
     render_briefing,
 )
 from jinjiecu.sample import SampleData, dezhou_2019
@@ -95,6 +96,24 @@ def test_the_headline_is_the_offices_sentence_for_the_sample(text: str) -> None:
     assert lines[1] == "（截至2019年11月13日）"
     assert lines[2] == ""
     assert lines[3] == HEADLINE
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("level", [OrgLevel.CITY, OrgLevel.PROVINCE, None])
+def test_the_headline_alone_has_the_briefings_words(
+    figures: BriefingFigures, language: str, level: OrgLevel | None
+) -> None:
+    shown = attrs.evolve(figures, group_level=level)
+    alone = headline_sentence(
+        shown.problems,
+        shown.visits,
+        as_of=shown.as_of,
+        work_groups=shown.work_group_count,
+        group_level=level,
+        language=language,
+    )
+    assert alone == render_briefing(shown, language=language).headline
+    assert str(shown.problems.identified) in alone
 
 
 def test_without_a_campaign_the_stores_only_campaign_gives_the_same_briefing(
