@@ -637,10 +637,10 @@ def briefing_figures(
     total = by_group.total  # every selected problem, whatever its group
     by_region = problems_by(Dimension.REGION)
     by_department = problems_by(Dimension.DEPARTMENT)
-    visits_total = visit_summary(store, as_of=moment, campaign_id=campaign_id).total
     visits_by_group = visit_summary(
         store, as_of=moment, by=Dimension.WORK_GROUP, campaign_id=campaign_id
     )
+    visits_total = visits_by_group.total  # every visit, whatever its group
     visits_by_region = visit_summary(
         store, as_of=moment, by=Dimension.REGION, campaign_id=campaign_id
     )
