@@ -211,7 +211,7 @@ class SampleBatch:
     )
     problems: tuple[Problem, ...] = attrs.field(default=(), converter=_as_records, repr=_how_many)
 
-    _KINDS = (
+    KINDS = (
         "regions",
         "departments",
         "leaders",
@@ -229,8 +229,9 @@ class SampleBatch:
         "bridge_funds",
         "coordinated_financings",
         "guarantee_links",
+        "problems",
     )
-    """The record kinds besides problems, in the order they are loaded."""
+    """The record kinds in the order they are loaded, problems last (they name the others)."""
 
     def load_into(self, store: Store) -> None:
         """Add every record to ``store`` in one transaction: ``add_many`` per kind, problems last.
@@ -238,17 +239,14 @@ class SampleBatch:
         Nothing is written if any record is refused (a duplicate id, say).
         """
         with store.transaction() as tx:
-            for kind in self._KINDS:
+            for kind in self.KINDS:
                 records = getattr(self, kind)
                 if records:
                     getattr(tx, kind).add_many(records)
-            if self.problems:
-                tx.problems.add_many(self.problems)
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind, plus ``transitions`` (all problems' history steps)."""
-        numbers = {kind: len(getattr(self, kind)) for kind in self._KINDS}
-        numbers["problems"] = len(self.problems)
+        numbers = {kind: len(getattr(self, kind)) for kind in self.KINDS}
         numbers["transitions"] = sum(problem.version for problem in self.problems)
         return numbers
 

@@ -223,35 +223,13 @@ def _sample() -> SampleData:
     return dezhou_2019()
 
 
-_SAMPLE_KINDS = (
-    "regions",
-    "departments",
-    "leaders",
-    "offices",
-    "campaigns",
-    "work_groups",
-    "enterprises",
-    "projects",
-    "visits",
-    "debt_resolutions",
-    "asset_disposals",
-    "creditor_committees",
-    "loan_renewals",
-    "whitelists",
-    "bridge_funds",
-    "coordinated_financings",
-    "guarantee_links",
-    "problems",
-)
-
-
 def load_missing(store: Store, sample: SampleData, progress: Any) -> int:
     """Add the sample's records that the store does not hold yet, in one transaction.
 
     Records already there (the regions the ``dezhou_campaign`` example stores,
     say) are kept as they are. Returns how many records were added.
     """
-    batches = [(kind, tuple(getattr(sample, kind))) for kind in _SAMPLE_KINDS]
+    batches = [(kind, tuple(getattr(sample, kind))) for kind in sample.KINDS]
     total = sum(len(records) for _, records in batches)
     done = added = 0
     progress(0, total)
