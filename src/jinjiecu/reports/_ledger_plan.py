@@ -590,28 +590,20 @@ def _check_unmet(run: _Run) -> None:
                 )
             )
         else:
-            raise PlanError(
-                field="level",
-                reason=bilingual(
-                    f"问题处于“{state}”，不能提级",
-                    f"the level cannot rise while {problem.state.value}",
-                ),
-            )
+            raise _not_now(problem, "level", "不能提级", "the level cannot rise")
     if wanted.lead is not None and wanted.lead != problem.lead_department_id:
-        raise PlanError(
-            field="lead_department",
-            reason=bilingual(
-                f"问题处于“{state}”，不能交办或改派牵头部门",
-                f"the lead department cannot be set while {problem.state.value}",
-            ),
+        raise _not_now(
+            problem,
+            "lead_department",
+            "不能交办或改派牵头部门",
+            "the lead department cannot be set",
         )
     if wanted.co is not None and wanted.co != problem.co_department_ids:
-        raise PlanError(
-            field="co_departments",
-            reason=bilingual(
-                f"问题处于“{state}”，不能改派配合部门",
-                f"the co-handling departments cannot change while {problem.state.value}",
-            ),
+        raise _not_now(
+            problem,
+            "co_departments",
+            "不能改派配合部门",
+            "the co-handling departments cannot change",
         )
     if wanted.deadline is not None and wanted.deadline != problem.deadline:
         if problem.deadline is not None and wanted.deadline < problem.deadline:
@@ -627,12 +619,8 @@ def _check_unmet(run: _Run) -> None:
                 )
             )
         else:
-            raise PlanError(
-                field="deadline",
-                reason=bilingual(
-                    f"问题处于“{state}”，不能设置或延长办理时限",
-                    f"the deadline cannot be set while {problem.state.value}",
-                ),
+            raise _not_now(
+                problem, "deadline", "不能设置或延长办理时限", "the deadline cannot be set"
             )
     if wanted.settled_on is not None and wanted.settled_on != problem.settled_on:
         raise PlanError(
@@ -653,6 +641,16 @@ def _check_unmet(run: _Run) -> None:
                 "只有已合并的问题才填写合并至", "only a merged problem has a merged-into id"
             ),
         )
+
+
+def _not_now(problem: Problem, field: str, zh: str, en: str) -> PlanError:
+    """A change the row asks for that the problem's present state does not allow."""
+    return PlanError(
+        field=field,
+        reason=bilingual(
+            f"问题处于“{problem.state.label}”，{zh}", f"{en} while {problem.state.value}"
+        ),
+    )
 
 
 def _merged_into(problem: Problem) -> ProblemId | None:
