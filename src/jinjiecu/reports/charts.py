@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import ModuleType
 
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from jinjiecu.domain.campaign import Campaign
@@ -534,9 +535,7 @@ def draw_progress(points: Sequence[ProgressPoint], suffix: str, *, language: str
         axes.grid(visible=True, alpha=0.3)
         axes.legend(loc="upper left")
         if not points:
-            axes.text(
-                0.5, 0.5, labels["no_rows"], ha="center", va="center", transform=axes.transAxes
-            )
+            _centred_note(axes, labels["no_rows"])
         return figure
 
     return canvas.render(draw, suffix, title)
@@ -549,36 +548,31 @@ def draw_rates(
     canvas = _Canvas(language)
     labels = canvas.labels
     title = labels["rates"].format(date=canvas.date(local_date(as_of)))
-    names = [canvas.name(bar.key, bar.name, index) for index, bar in enumerate(bars, start=1)]
+    widths = []
+    texts = []
+    for bar in bars:
+        rate = bar.value
+        value = rate.value if isinstance(rate, Rate) else None
+        widths.append(0.0 if value is None else float(value * 100))
+        texts.append(
+            labels["no_data"]
+            if not isinstance(rate, Rate) or rate.denominator == 0
+            else f"{rate.percent} ({rate.numerator}/{rate.denominator})"
+        )
 
     def draw() -> Figure:
-        figure = canvas.figure(8, max(2.5, 0.32 * len(bars) + 1.3))
-        axes = figure.add_subplot()
-        positions = list(range(len(bars)))
-        widths = []
-        for bar in bars:
-            rate = bar.value
-            value = rate.value if isinstance(rate, Rate) else None
-            widths.append(0.0 if value is None else float(value * 100))
-        axes.barh(positions, widths, color="#3b6ea8")
-        for position, bar, width in zip(positions, bars, widths, strict=True):
-            rate = bar.value
-            text = (
-                labels["no_data"]
-                if not isinstance(rate, Rate) or rate.denominator == 0
-                else f"{rate.percent} ({rate.numerator}/{rate.denominator})"
-            )
-            axes.text(width + 1, position, text, va="center", fontsize=8)
-        axes.set_yticks(positions, names, fontsize=8)
-        axes.invert_yaxis()
-        axes.set_xlim(0, 115)
-        axes.set_xlabel(labels["rate_axis"])
-        axes.set_title(title)
-        if not bars:
-            axes.text(
-                0.5, 0.5, labels["no_rows"], ha="center", va="center", transform=axes.transAxes
-            )
-        return figure
+        return _horizontal_bars(
+            canvas,
+            bars,
+            widths,
+            texts,
+            color="#3b6ea8",
+            pad=1,
+            right=115,
+            axis=labels["rate_axis"],
+            title=title,
+            empty=labels["no_rows"],
+        )
 
     return canvas.render(draw, suffix, title)
 
@@ -590,29 +584,60 @@ def draw_overdue(
     canvas = _Canvas(language)
     labels = canvas.labels
     title = labels["overdue"].format(date=canvas.date(local_date(as_of)))
-    names = [canvas.name(bar.key, bar.name, index) for index, bar in enumerate(bars, start=1)]
+    counts = [int(bar.value) if isinstance(bar.value, int) else 0 for bar in bars]
 
     def draw() -> Figure:
-        figure = canvas.figure(8, max(2.5, 0.32 * len(bars) + 1.3))
-        axes = figure.add_subplot()
-        counts = [int(bar.value) if isinstance(bar.value, int) else 0 for bar in bars]
-        positions = list(range(len(bars)))
-        axes.barh(positions, counts, color="#c0504d")
-        for position, count in zip(positions, counts, strict=True):
-            axes.text(count + 0.1, position, str(count), va="center", fontsize=8)
-        axes.set_yticks(positions, names, fontsize=8)
-        axes.invert_yaxis()
-        axes.set_xlim(0, max(counts, default=0) * 1.15 + 1)
-        axes.set_xlabel(labels["overdue_axis"])
-        axes.set_title(title)
-        if not bars:
-            axes.set_yticks([])
-            axes.text(
-                0.5, 0.5, labels["no_overdue"], ha="center", va="center", transform=axes.transAxes
-            )
-        return figure
+        return _horizontal_bars(
+            canvas,
+            bars,
+            counts,
+            [str(count) for count in counts],
+            color="#c0504d",
+            pad=0.1,
+            right=max(counts, default=0) * 1.15 + 1,
+            axis=labels["overdue_axis"],
+            title=title,
+            empty=labels["no_overdue"],
+        )
 
     return canvas.render(draw, suffix, title)
+
+
+def _horizontal_bars(
+    canvas: _Canvas,
+    bars: Sequence[ChartBar],
+    lengths: Sequence[float],
+    texts: Sequence[str],
+    *,
+    color: str,
+    pad: float,
+    right: float,
+    axis: str,
+    title: str,
+    empty: str,
+) -> Figure:
+    """One bar per row, top down, each with its text just past its end; ``empty`` if none."""
+    names = [canvas.name(bar.key, bar.name, index) for index, bar in enumerate(bars, start=1)]
+    figure = canvas.figure(8, max(2.5, 0.32 * len(bars) + 1.3))
+    axes = figure.add_subplot()
+    positions = list(range(len(bars)))
+    axes.barh(positions, lengths, color=color)
+    for position, length, text in zip(positions, lengths, texts, strict=True):
+        axes.text(length + pad, position, text, va="center", fontsize=8)
+    axes.set_yticks(positions, names, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, right)
+    axes.set_xlabel(axis)
+    axes.set_title(title)
+    if not bars:
+        axes.set_yticks([])
+        _centred_note(axes, empty)
+    return figure
+
+
+def _centred_note(axes: Axes, text: str) -> None:
+    """``text`` in the middle of an empty chart."""
+    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes)
 
 
 # ---------------------------------------------------------------------- the public charts
