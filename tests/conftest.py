@@ -10,11 +10,18 @@ they fail instead.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from jinjiecu.storage import mask_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # Detailed assertion messages from the shipped conformance suite.
 pytest.register_assert_rewrite("jinjiecu.testing.conformance")
@@ -54,3 +61,28 @@ def postgres_url() -> str:
     if os.environ.get("JINJIECU_REQUIRE_POSTGRES") == "1":
         pytest.fail(f"{where} (JINJIECU_REQUIRE_POSTGRES=1)")
     pytest.skip(f"{where}; set JINJIECU_REQUIRE_POSTGRES=1 to make this a failure")
+
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture
+def run_benchmark(tmp_path: Path) -> Callable[..., str]:
+    """Run ``benchmarks/SCRIPT --quick ARGUMENTS`` in the test's ``tmp_path``; what it printed.
+
+    The run must succeed; its standard error is the failure message otherwise.
+    """
+
+    def run(script: str, *arguments: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(BENCHMARKS / script), "--quick", *arguments],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    return run

@@ -9,13 +9,13 @@ PostgreSQL part needs the test server (the ``postgres_url`` fixture).
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_metrics.py"
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 CONTENDERS = (
     "jinjiecu problem_summary",
     "SQL by hand, grouped first",
@@ -24,19 +24,6 @@ CONTENDERS = (
     "pandas, same rows, headline",
     "memory store (2,000 problems)",
 )
-
-
-def run(tmp_path: Path, *arguments: str) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", *arguments],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.splitlines()
 
 
 def assert_section(lines: list[str], heading: str) -> None:
@@ -56,21 +43,28 @@ def assert_section(lines: list[str], heading: str) -> None:
         assert re.fullmatch(r"  jinjiecu peak memory \(target < 200 MB\): [\d,]+ MB", block[9])
 
 
-def test_the_metrics_benchmark_prints_times_ratios_and_memory_on_sqlite(tmp_path: Path) -> None:
-    lines = run(tmp_path, "--no-postgres")
+def test_the_metrics_benchmark_prints_times_ratios_and_memory_on_sqlite(
+    run_benchmark: Callable[..., str],
+) -> None:
+    lines = run_benchmark("bench_metrics.py", "--no-postgres").splitlines()
     assert_section(lines, r"SQLite [\d.]+, Python [\d.]+: 6,000 problems, 25,200 transitions")
     assert not any(line.startswith("PostgreSQL") for line in lines)
 
 
 @pytest.mark.postgres
-def test_the_metrics_benchmark_runs_on_postgres_too(tmp_path: Path, postgres_url: str) -> None:
-    lines = run(tmp_path, "--url", postgres_url)
+def test_the_metrics_benchmark_runs_on_postgres_too(
+    run_benchmark: Callable[..., str], postgres_url: str
+) -> None:
+    lines = run_benchmark("bench_metrics.py", "--url", postgres_url).splitlines()
     assert_section(lines, r"SQLite [\d.]+, Python [\d.]+: 6,000 problems, 25,200 transitions")
     assert_section(lines, r"PostgreSQL .*, schema jinjiecu_bench_metrics_\w+\): 6,000 problems.*")
 
 
-def test_the_metrics_benchmark_says_why_it_skips_postgres(tmp_path: Path) -> None:
-    lines = run(tmp_path, "--url", "postgresql://clerk:s3cret@127.0.0.1:1/test?connect_timeout=3")
+def test_the_metrics_benchmark_says_why_it_skips_postgres(
+    run_benchmark: Callable[..., str],
+) -> None:
+    url = "postgresql://clerk:s3cret@127.0.0.1:1/test?connect_timeout=3"
+    lines = run_benchmark("bench_metrics.py", "--url", url).splitlines()
     skipped = [
         line
         for line in lines

@@ -10,8 +10,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 RATIO = re.compile(
@@ -20,21 +24,10 @@ RATIO = re.compile(
 FIGURES = re.compile(r"^jinjiecu add_many .* rows/s .* peak RSS [\d,]+ MB$", re.MULTILINE)
 
 
-def run(script: str, *arguments: str, folder: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), "--quick", *arguments],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_the_sqlite_bulk_load_benchmark_runs_and_prints_its_ratio(tmp_path: Path) -> None:
-    out = run("bench_bulk_load_sqlite.py", folder=tmp_path)
+def test_the_sqlite_bulk_load_benchmark_runs_and_prints_its_ratio(
+    run_benchmark: Callable[..., str],
+) -> None:
+    out = run_benchmark("bench_bulk_load_sqlite.py")
     assert RATIO.search(out), out
     assert FIGURES.search(out), out
     assert "bulk load of 20,000 problems" in out
@@ -42,9 +35,9 @@ def test_the_sqlite_bulk_load_benchmark_runs_and_prints_its_ratio(tmp_path: Path
 
 @pytest.mark.postgres
 def test_the_postgres_bulk_load_benchmark_runs_and_prints_its_ratio(
-    tmp_path: Path, postgres_url: str
+    run_benchmark: Callable[..., str], postgres_url: str
 ) -> None:
-    out = run("bench_bulk_load_postgres.py", "--url", postgres_url, folder=tmp_path)
+    out = run_benchmark("bench_bulk_load_postgres.py", "--url", postgres_url)
     assert RATIO.search(out), out
     assert FIGURES.search(out), out
     assert "bulk load of 20,000 problems" in out
