@@ -29,12 +29,12 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from _process import peak_mb, run_alone
 from bench_bulk_load_sqlite import (
     BATCH,
     FULL_ROWS,
@@ -42,7 +42,6 @@ from bench_bulk_load_sqlite import (
     batches,
     chain_rows,
     make_problems,
-    peak_mb,
     templates,
 )
 
@@ -180,13 +179,9 @@ PHASES: dict[str, Callable[[str, str, int, int], dict[str, Any]]] = {
 
 def run_phase(phase: str, url: str, schema: str, rows: int, batch: int) -> dict[str, Any]:
     """Run one load in a fresh process; what it measured."""
-    command = [sys.executable, __file__, "--phase", phase, "--url", url, "--schema", schema]
-    command += ["--rows", str(rows), "--batch", str(batch)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"the {phase} load failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return result
+    arguments = ["--phase", phase, "--url", url, "--schema", schema]
+    arguments += ["--rows", str(rows), "--batch", str(batch)]
+    return run_alone(__file__, arguments, f"the {phase} load")
 
 
 def report(rows: int, batch: int, settings: dict[str, str], raw: Any, library: Any) -> float:

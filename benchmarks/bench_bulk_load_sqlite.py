@@ -30,14 +30,14 @@ import hashlib
 import json
 import platform
 import random
-import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from _process import peak_mb, run_alone
 
 from jinjiecu.domain.clock import at
 from jinjiecu.domain.events import HandlingLevel, Register, Scope
@@ -135,12 +135,6 @@ def batches(rows: int, batch: int) -> Iterator[tuple[int, int]]:
         yield start, min(start + batch, rows)
 
 
-def peak_mb() -> float:
-    """This process's peak resident set size in MB (``ru_maxrss`` is in KB on Linux)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if platform.system() != "Darwin" else peak / 1024 / 1024
-
-
 def pragmas(connection: sqlite3.Connection) -> dict[str, Any]:
     names = ("journal_mode", "synchronous", "foreign_keys", "cache_size", "page_size")
     return {name: connection.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
@@ -226,13 +220,8 @@ PHASES: dict[str, Callable[[Path, int, int], dict[str, Any]]] = {
 
 def run_phase(phase: str, path: Path, rows: int, batch: int) -> dict[str, Any]:
     """Run one load in a fresh process; what it measured."""
-    command = [sys.executable, __file__, "--phase", phase, "--path", str(path)]
-    command += ["--rows", str(rows), "--batch", str(batch)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"the {phase} load failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return result
+    arguments = ["--phase", phase, "--path", str(path), "--rows", str(rows), "--batch", str(batch)]
+    return run_alone(__file__, arguments, f"the {phase} load")
 
 
 def report(rows: int, batch: int, raw: dict[str, Any], library: dict[str, Any]) -> float:

@@ -34,13 +34,12 @@ import json
 import pickle
 import platform
 import random
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from _process import peak_mb, run_alone
 
 from jinjiecu.domain.calendar import china_calendar
 from jinjiecu.domain.clock import at
@@ -137,12 +136,6 @@ def make_problems(data: SampleData, rows: int, seed: int = 2019) -> list[Problem
             problem = problem.apply(Close(), at=at(days[start + 12]), actor=CLERK)
         made.append(problem)
     return made
-
-
-def peak_mb() -> float:
-    """This process's peak resident set size in MB (``ru_maxrss`` is in KB on Linux)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if platform.system() != "Darwin" else peak / 1024 / 1024
 
 
 def organisation(data: SampleData) -> SampleBatch:
@@ -279,11 +272,9 @@ STEPS: dict[str, tuple[Callable[[Path, str], tuple[float, float]], str]] = {
 
 def run_step(step: str, folder: Path) -> dict[str, float]:
     """Run one step in a fresh process; what it measured."""
-    command = [sys.executable, __file__, "--step", step, "--folder", str(folder)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"the step {step} failed:\n{done.stderr}")
-    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    result: dict[str, float] = run_alone(
+        __file__, ["--step", step, "--folder", str(folder)], f"the step {step}"
+    )
     return result
 
 

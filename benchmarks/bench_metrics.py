@@ -56,9 +56,7 @@ import functools
 import json
 import os
 import platform
-import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -70,6 +68,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from _process import peak_mb, run_alone
 
 from jinjiecu.domain.calendar import china_calendar
 from jinjiecu.domain.clock import CHINA_TZ, local_date
@@ -739,34 +738,11 @@ NAMES = {
 }
 
 
-def peak_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if platform.system() != "Darwin" else peak / 1024 / 1024
-
-
 def run_phase(phase: str, target: Target, rows: int, case: str) -> dict[str, Any]:
     """Run one contender in a fresh process; what it measured."""
-    command = [
-        sys.executable,
-        __file__,
-        "--phase",
-        phase,
-        "--backend",
-        target.backend,
-        "--place",
-        target.place,
-        "--schema",
-        target.schema,
-        "--rows",
-        str(rows),
-        "--case",
-        case,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"the {phase} run ({target.backend}, {case}) failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return result
+    arguments = ["--phase", phase, "--backend", target.backend, "--place", target.place]
+    arguments += ["--schema", target.schema, "--rows", str(rows), "--case", case]
+    return run_alone(__file__, arguments, f"the {phase} run ({target.backend}, {case})")
 
 
 def compare(target: Target, rows: int, memory: dict[str, dict[str, Any]]) -> None:
