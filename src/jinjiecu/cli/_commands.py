@@ -411,14 +411,6 @@ A test checks it against :class:`~jinjiecu.metrics.dimensions.Dimension`.
 """
 
 
-_RATE_NAMES = (
-    "resolution_rate",
-    "settled_rate",
-    "on_time_rate",
-    "reopen_rate",
-    "solved_rate",
-    "satisfaction_rate",
-)
 _COUNT_ROWS = (
     "registered",
     "excluded",
@@ -467,6 +459,8 @@ def rate_json(rate: Rate) -> dict[str, Any]:
 
 def figures_json(figures: ProblemFigures) -> dict[str, Any]:
     """Problem figures for JSON: every count, every rate, the duration statistics."""
+    from jinjiecu.metrics.results import RATES  # noqa: PLC0415 - figures have loaded it
+
     durations = {}
     for field in attrs.fields(type(figures)):
         stats = getattr(figures, field.name)
@@ -479,7 +473,7 @@ def figures_json(figures: ProblemFigures) -> dict[str, Any]:
             }
     return {
         **figures.counts(),
-        "rates": {name: rate_json(getattr(figures, name)) for name in _RATE_NAMES},
+        "rates": {name: rate_json(getattr(figures, name)) for name in RATES},
         "durations": durations,
     }
 
@@ -680,13 +674,13 @@ def _print_filters(query: Query, *, store_label: str | None, ui: Ui) -> None:
 
 
 def _print_total(figures: ProblemFigures, visits: VisitFigures | None, ui: Ui) -> None:
+    from jinjiecu.metrics.results import RATES  # noqa: PLC0415 - figures have loaded it
+
     rows: list[list[object]] = []
     if visits is not None:
         rows.append([ui.text(*_label("visits")), visits.visits])
     rows.extend([ui.text(*_label(code)), getattr(figures, code)] for code in _COUNT_ROWS)
-    rows.extend(
-        [ui.text(*_label(name)), _rate_cell(getattr(figures, name), ui)] for name in _RATE_NAMES
-    )
+    rows.extend([ui.text(*_label(name)), _rate_cell(getattr(figures, name), ui)] for name in RATES)
     for field, (zh, en) in _DURATIONS.items():
         stats = getattr(figures, field)
         value = (

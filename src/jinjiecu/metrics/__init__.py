@@ -23,8 +23,9 @@ from jinjiecu.metrics.definitions import DEFINITIONS, Definition
 from jinjiecu.metrics.dimensions import Dimension, period_key
 from jinjiecu.metrics.finance import FinanceSummary, finance_summary
 from jinjiecu.metrics.problems import ProblemSummary, figures_of, problem_summary
-from jinjiecu.metrics.rankings import RATES, rank
+from jinjiecu.metrics.rankings import rank
 from jinjiecu.metrics.results import (
+    RATES,
     DurationStats,
     FinanceFigures,
     ProblemFigures,

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from jinjiecu.domain.validation import check, check_argument, int_in, is_bool
-from jinjiecu.metrics.results import ProblemFigures, RankedRow, Ranking, Summary, UnrankedRow
-
-__all__ = ["RATES", "rank"]
-
-RATES = (
-    "resolution_rate",
-    "settled_rate",
-    "on_time_rate",
-    "reopen_rate",
-    "solved_rate",
-    "satisfaction_rate",
+from jinjiecu.metrics.results import (
+    RATES,
+    ProblemFigures,
+    RankedRow,
+    Ranking,
+    Summary,
+    UnrankedRow,
 )
-"""The rates a summary can be ranked by."""
+
+__all__ = ["rank"]
 
 
 def rank(

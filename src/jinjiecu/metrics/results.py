@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_DATA",
     "NO_DURATIONS",
+    "RATES",
     "DurationStats",
     "FinanceFigures",
     "ProblemFigures",
@@ -43,6 +44,16 @@ __all__ = [
 
 NO_DATA = "无数据 (no data)"
 """How a rate or statistic with nothing to compute from is shown."""
+
+RATES = (
+    "resolution_rate",
+    "settled_rate",
+    "on_time_rate",
+    "reopen_rate",
+    "solved_rate",
+    "satisfaction_rate",
+)
+"""The rates of :class:`ProblemFigures`, in the order tables show them; any ranks a summary."""
 
 F = TypeVar("F")
 
@@ -317,14 +328,7 @@ class Summary(Generic[F]):
                 else:
                     flat[name] = value
             if isinstance(row.figures, ProblemFigures):
-                for rate in (
-                    "resolution_rate",
-                    "settled_rate",
-                    "on_time_rate",
-                    "reopen_rate",
-                    "solved_rate",
-                    "satisfaction_rate",
-                ):
+                for rate in RATES:
                     flat[rate] = getattr(row.figures, rate).value
             out.append(flat)
         return out

@@ -64,6 +64,7 @@ from jinjiecu.domain.validation import (
 )
 from jinjiecu.errors import NotFoundError, ValidationError
 from jinjiecu.metrics import (
+    RATES,
     Dimension,
     FinanceFigures,
     ProblemFigures,
@@ -137,16 +138,8 @@ _COUNT_FIELDS = (
     "solved",
     "settled",
 )
-_RATE_FIELDS = (
-    "resolution_rate",
-    "settled_rate",
-    "on_time_rate",
-    "reopen_rate",
-    "solved_rate",
-    "satisfaction_rate",
-)
 _VISIT_FIELDS = ("visits", "onsite_sessions", "enterprises_visited", "projects_visited")
-_FIGURE_FIELDS = (*_COUNT_FIELDS, *_RATE_FIELDS, *_VISIT_FIELDS, "due_soon_days")
+_FIGURE_FIELDS = (*_COUNT_FIELDS, *RATES, *_VISIT_FIELDS, "due_soon_days")
 _OVERVIEW_FIELDS = (*_FIGURE_FIELDS, "date", "full_date", "work_groups", "groups", "level")
 _ROW_FIELDS = (*_FIGURE_FIELDS, "number", "name", "key")
 _COVERAGE_FIELDS = tuple(
@@ -952,7 +945,7 @@ def _figure_fields(
     """The figure template fields of one row: counts, rates (or "no data") and visits."""
     fields: dict[str, Any] = dict(problems.counts())
     fields["settled"] = problems.settled
-    fields |= {name: _rate_text(t, getattr(problems, name)) for name in _RATE_FIELDS}
+    fields |= {name: _rate_text(t, getattr(problems, name)) for name in RATES}
     fields |= attrs.asdict(visits)
     fields["due_soon_days"] = due_soon_days
     return fields
