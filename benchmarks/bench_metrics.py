@@ -648,7 +648,7 @@ def run_by_hand(target: Target, rows: int, case: Case, *, group_first: bool) -> 
                     histogram[int(days)] += int(sums[0])  # the problems of this span
         figures = {
             group: ProblemFigures(
-                **{name: int(n) for name, n in counts[group].items()},
+                **_as_counts(counts[group]),
                 response_working_days=DurationStats.from_counts(durations[group][0]),
                 response_calendar_days=DurationStats.from_counts(durations[group][1]),
                 resolution_working_days=DurationStats.from_counts(durations[group][2]),
@@ -802,6 +802,11 @@ def run_memory_cases(rows: int) -> dict[str, dict[str, Any]]:
         results[key] = run_phase("memory", target, rows, key)
         results[key]["rows"] = rows
     return results
+
+
+def _as_counts(counted: Counter[str]) -> dict[str, Any]:
+    """Keyword arguments of ProblemFigures: the counts, by name."""
+    return {name: int(n) for name, n in counted.items()}
 
 
 def main() -> None:

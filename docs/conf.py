@@ -63,6 +63,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"pd\.\w+"),  # pandas, imported only on use
     (r"py:class", r"Dimension"),  # jinjiecu.metrics.dimensions.Dimension, in annotations
     (r"py:class", r"(Names|Tally)"),  # what a metrics engine is given and returns, in annotations
+    (r"py:class", r"Runner"),  # jinjiecu.storage.base.Runner, a type alias, in annotations
     (
         r"py:class",
         r"(str|int|bool|object|type|tuple|list|dict|frozenset|set|range|bytes|float|Exception|ValueError)",

@@ -9,7 +9,7 @@ show the message and a program can act on the fields.
 
     JinjiecuError
     ├── ValidationError          bad input: field, expected, received, location
-    │   └── CalendarCoverageError   a date outside the official calendar data
+    │   └── CalendarCoverageError   a date outside the years the calendar covers
     ├── WorkflowError
     │   ├── IllegalTransitionError  event not allowed in the current state
     │   ├── HistoryError            a stored history that cannot be replayed
@@ -140,10 +140,11 @@ class ValidationError(JinjiecuError, ValueError):
 
 
 class CalendarCoverageError(ValidationError):
-    """A date outside the years the working-day calendar has official data for.
+    """A date outside the years the working-day calendar covers.
 
-    The calendar never guesses: a year whose State Council holiday notice is not
-    in the data has unknown holidays and make-up workdays.
+    The calendar covers the years with official data (the ``holidays``
+    package's, then notices a store keeps) and, after them, a few provisional
+    years counted by the statutory rule; beyond those it never guesses.
     """
 
     def __init__(self, *, day: object, first_year: int, last_year: int) -> None:
@@ -151,7 +152,8 @@ class CalendarCoverageError(ValidationError):
         self.last_year = last_year
         super().__init__(
             field="date",
-            expected=f"a date in {first_year}–{last_year}, the years with official calendar data",
+            expected=f"a date in {first_year}–{last_year}, the years the working-day calendar "
+            "covers",
             received=day,
         )
 

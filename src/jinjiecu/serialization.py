@@ -5,6 +5,7 @@
 - Dates and datetimes are ISO 8601 strings; datetimes must carry a UTC offset.
 - Enums are written by value (the stable English code, not the Chinese label).
 - Typed ids and codes are written as plain strings and read back as their types.
+- Sets are written as sorted lists.
 - Mobile numbers and resident ID numbers
   (:class:`~jinjiecu.domain.personal.MobileNumber`,
   :class:`~jinjiecu.domain.personal.ResidentId`) are written *unmasked*, as
@@ -37,6 +38,7 @@ jinjiecu.errors.ValidationError: start: expected an ISO 8601 date (YYYY-MM-DD), 
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -183,7 +185,16 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(MobileNumber, _structure_personal)
     conv.register_unstructure_hook(ResidentId, ResidentId.unmasked)
     conv.register_structure_hook(ResidentId, _structure_personal)
+    # Sets (a holiday notice's days) become sorted lists: JSON has no sets, and the
+    # hash chain needs the same text every time.
+    conv.register_unstructure_hook_func(
+        _is_set_type, lambda items: sorted(conv.unstructure(item) for item in items)
+    )
     return conv
+
+
+def _is_set_type(cls: Any) -> bool:
+    return cls in (set, frozenset) or typing.get_origin(cls) in (set, frozenset)
 
 
 converter = make_converter()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from jinjiecu.domain.calendar import china_calendar
+
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.py"))
 
 
@@ -76,3 +78,21 @@ def test_weekly_briefing_example_writes_the_briefing_and_the_report(tmp_path: Pa
     report = (tmp_path / "briefing-2019-11-13.html").read_text(encoding="utf-8")
     assert headline in report
     assert report.count("<figure>") == 3
+
+
+def test_next_years_notice_example_moves_the_deadline(tmp_path: Path) -> None:
+    script = next(p for p in EXAMPLES if p.name == "next_years_notice.py")
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+    assert "（暂定 provisional" in out
+    year = china_calendar().provisional_years[0]
+    assert f"provisional years: [{year}]" in out
+    assert "时限重算 recounted p-1:" in out
+    assert "after the notice, provisional years: []" in out
+    assert "时限重算 (recount_deadline)" in out

@@ -110,6 +110,11 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         ["import"],
         ["export"],
         ["report"],
+        ["calendar"],
+        ["calendar", "show"],
+        ["calendar", "list"],
+        ["calendar", "add-notice"],
+        ["calendar", "recount"],
     ],
     ids=lambda argv: " ".join(argv) or "jinjiecu",
 )
@@ -968,17 +973,28 @@ def test_export_masks_numbers_unless_unmasked_which_is_audited(
     )
 
 
-# ---------------------------------------------------------------------- holiday notices
+# ---------------------------------------------------------------------- the calendar
 
-NEXT_YEAR = china_calendar().covered_years[-1] + 1
+NEXT_YEAR = china_calendar().official_years[-1] + 1
+TEST_NOTICE = Path(__file__).resolve().parents[1] / "data" / "notice-2027-test.toml"
+needs_2027 = pytest.mark.skipif(
+    NEXT_YEAR != 2027, reason="the test notice is for 2027; the holidays package now covers it"
+)
 
 
-def _late_problem(capsys: pytest.CaptureFixture[str], store: str) -> None:
-    """A problem registered in the last covered December, to be assigned there."""
+def _spring_problem(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    """A problem assigned on 25 January of the next year, 15 working days across the festival."""
     code, _, err = run(
-        capsys, "problem", "register", "--store", store, "--id", "late-1", "--title", "年底问题",
-        "--category", "土地使用", "--region", "乐陵市", "--enterprise", "dz2019-e-137",
-        "--at", f"{NEXT_YEAR - 1}-12-28 09:00",
+        capsys, "problem", "register", "--store", store, "--id", "spring-1",
+        "--title", "春节前问题", "--category", "土地使用", "--region", "乐陵市",
+        "--enterprise", "dz2019-e-137",
+        "--at", f"{NEXT_YEAR}-01-25 09:00",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "problem", "apply", "spring-1", "assign",
+        "lead_department_id=德州市自然资源和规划局", "working_days=15",
+        "--store", store, "--at", f"{NEXT_YEAR}-01-25 10:00",
     )  # fmt: skip
     assert code == 0, err
 
@@ -989,45 +1005,127 @@ def _notice(tmp_path: Path, text: str, name: str = "notice.toml") -> str:
     return str(path)
 
 
-GOOD_NOTICE = (
-    f"# 国务院办公厅关于{NEXT_YEAR}年部分节假日安排的通知\nyear = {NEXT_YEAR}\n"
-    f"days_off = [{NEXT_YEAR}-01-01]\nworkdays = []\n"
-)
-
-
-def test_a_deadline_in_an_uncovered_year_needs_a_notice(
-    capsys: pytest.CaptureFixture[str], own_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@needs_2027
+def test_the_next_year_counts_provisionally_until_its_notice_is_added(
+    capsys: pytest.CaptureFixture[str], own_db: str
 ) -> None:
-    _late_problem(capsys, own_db)
-    assign = ("problem", "apply", "late-1", "assign", "lead_department_id=德州市自然资源和规划局",
-              "--store", own_db, "--at", f"{NEXT_YEAR - 1}-12-28 10:00")  # fmt: skip
-    code, _, err = run(capsys, *assign)
-    assert code == ExitCode.DATA
-    assert_one_clean_line(err)
-    assert f"{NEXT_YEAR - 1}" in err  # names the covered years
-    assert "--holiday-notice" in err  # and says what to do
+    _spring_problem(capsys, own_db)
+    shown = run_json(capsys, "problem", "show", "spring-1", "--store", own_db)
+    assert (shown["deadline"], shown["deadline_provisional"]) == ("2027-02-17", True)
+    code, out, _ = run(capsys, "problem", "show", "spring-1", "--store", own_db, "--lang", "zh")
+    assert code == 0
+    assert "2027-02-17（暂定）" in out
+    assert "注：2027年尚无放假通知" in out
+    as_of = ("--as-of", "2027-03-01", "--store", own_db)
+    figures = run_json(capsys, "stats", *as_of)
+    assert figures["provisional_years"] == [2027]
+    code, out, _ = run(capsys, "stats", *as_of, "--lang", "en")
+    assert code == 0
+    assert "Note: 2027 has no holiday notice yet" in out
 
-    notice = _notice(tmp_path, GOOD_NOTICE)
-    assigned = run_json(capsys, "--holiday-notice", notice, *assign)
-    assert assigned["deadline"].startswith(f"{NEXT_YEAR}-01-")
+    code, out, err = run(capsys, "calendar", "add-notice", str(TEST_NOTICE), "--store", own_db)
+    assert code == 0, err
+    assert "1个问题的办理时限已重算" in out
+    assert re.search(r"spring-1\s+2027-02-17\s+2027-02-20", out)
+    shown = run_json(capsys, "problem", "show", "spring-1", "--store", own_db)
+    assert (shown["deadline"], shown["deadline_provisional"]) == ("2027-02-20", False)
+    assert shown["transitions"][-1]["event"] == "recount_deadline"
+    figures = run_json(capsys, "stats", *as_of)
+    assert figures["provisional_years"] == []
+    # Adding the same notice again writes nothing.
+    code, out, _ = run(capsys, "calendar", "add-notice", str(TEST_NOTICE), "--store", own_db)
+    assert code == 0
+    assert "nothing was written" in out
 
-    # The environment variable does the same for every command.
-    monkeypatch.setenv("JINJIECU_HOLIDAY_NOTICES", notice)
-    figures = run_json(
-        capsys,
-        "stats",
-        "--store",
-        own_db,
-        "--as-of",
-        f"{NEXT_YEAR}-03-01",
-        "--group",
-        "dz2019-g-06",
-    )
-    assert "total" in figures or figures
+
+@needs_2027
+def test_a_notice_given_as_an_option_is_added_to_the_store_once(
+    capsys: pytest.CaptureFixture[str], own_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _spring_problem(capsys, own_db)
+    monkeypatch.setenv("JINJIECU_HOLIDAY_NOTICES", str(TEST_NOTICE))
+    code, _, err = run(capsys, "stats", "--store", own_db, "--as-of", "2027-03-01")
+    assert code == 0, err
+    assert "Added the 2027 holiday notice" in err
     monkeypatch.delenv("JINJIECU_HOLIDAY_NOTICES")
-    code, _, err = run(capsys, "stats", "--store", own_db, "--as-of", f"{NEXT_YEAR}-03-01")
+    # Every later command counts with the stored notice, without being told.
+    shown = run_json(capsys, "problem", "show", "spring-1", "--store", own_db)
+    assert shown["deadline"] == "2027-02-20"
+    code, _, err = run(
+        capsys, "stats", "--store", own_db, "--holiday-notice", str(TEST_NOTICE), "--json"
+    )
+    assert code == 0
+    assert "Added" not in err  # already there
+
+
+@needs_2027
+def test_a_corrected_notice_needs_replace_and_keeps_the_first(
+    capsys: pytest.CaptureFixture[str], own_db: str, tmp_path: Path
+) -> None:
+    assert run(capsys, "calendar", "add-notice", str(TEST_NOTICE), "--store", own_db)[0] == 0
+    corrected = TEST_NOTICE.read_text(encoding="utf-8").replace(
+        "2027-02-11,", ""
+    )  # 11 February is worked after all
+    path = _notice(tmp_path, corrected, "2027-更正.toml")
+    code, _, err = run(capsys, "calendar", "add-notice", path, "--store", own_db)
     assert code == ExitCode.DATA
     assert_one_clean_line(err)
+    assert "--replace" in err
+    code, _, err = run(capsys, "stats", "--store", own_db, "--holiday-notice", path)
+    assert code == ExitCode.DATA
+    assert "--replace" in err
+    code, _, err = run(capsys, "calendar", "add-notice", path, "--replace", "--store", own_db)
+    assert code == 0, err
+    listed = run_json(capsys, "calendar", "list", "--store", own_db)
+    assert [(n["notice"]["year"], n["version"], n["status"]) for n in listed["notices"]] == [
+        (2027, 1, "corrected"),
+        (2027, 2, "in_force"),
+    ]
+    shown = run_json(capsys, "calendar", "show", "2027", "--store", own_db)
+    assert "2027-02-11" not in shown["weekdays_off"]
+    assert shown["source"] == "notice"
+    assert shown["notice"]["version"] == 2
+
+
+def test_calendar_show_marks_days_off_workdays_and_the_source(
+    capsys: pytest.CaptureFixture[str], demo_db: str
+) -> None:
+    code, out, _ = run(capsys, "calendar", "show", "2019", "--store", demo_db, "--lang", "zh")
+    assert code == 0
+    assert "2019年工作日历 · 来源：国务院通知（holidays 数据包）" in out
+    october = out[out.index("2019年10月") :]
+    assert " 1休" in october  # National Day, a Tuesday
+    assert "12班" in october  # Saturday 12 October was worked
+    assert "全年工作日 250 天" in out
+    shown = run_json(capsys, "calendar", "show", str(NEXT_YEAR), "--store", demo_db)
+    assert (shown["source"], shown["provisional"]) == ("provisional", True)
+    assert shown["weekend_workdays"] == []
+    code, out, _ = run(capsys, "calendar", "show", str(NEXT_YEAR), "--store", demo_db)
+    assert "calendar add-notice" in out
+    listed = run_json(capsys, "calendar", "list", "--store", demo_db)
+    assert listed["provisional_years"] == [NEXT_YEAR, NEXT_YEAR + 1]
+    assert listed["notices"] == []
+
+
+@pytest.mark.parametrize("year", ["1999", str(NEXT_YEAR + 2)])
+def test_calendar_show_refuses_a_year_it_does_not_cover(
+    capsys: pytest.CaptureFixture[str], demo_db: str, year: str
+) -> None:
+    code, _, err = run(capsys, "calendar", "show", year, "--store", demo_db)
+    assert code == ExitCode.DATA
+    assert_one_clean_line(err)
+    assert f"{NEXT_YEAR + 1}" in err
+
+
+def test_a_date_beyond_the_provisional_years_says_what_to_do(
+    capsys: pytest.CaptureFixture[str], demo_db: str
+) -> None:
+    beyond = f"{NEXT_YEAR + 2}-03-01"
+    code, _, err = run(capsys, "stats", "--store", demo_db, "--as-of", beyond)
+    assert code == ExitCode.DATA
+    assert_one_clean_line(err)
+    assert f"{NEXT_YEAR + 1}" in err  # names the years covered
+    assert "calendar add-notice" in err  # and says what to do
 
 
 @pytest.mark.parametrize(
@@ -1038,29 +1136,48 @@ def test_a_deadline_in_an_uncovered_year_needs_a_notice(
             "days_off[1]",
         ),
         (f"year = {NEXT_YEAR}\ndays_off = []\n", "workdays"),
-        (f"year = {NEXT_YEAR + 1}\ndays_off = []\nworkdays = []\n", "notices"),
+        (f"year = {NEXT_YEAR + 1}\ndays_off = []\nworkdays = []\n", "year"),
+        (f"year = {NEXT_YEAR - 1}\ndays_off = []\nworkdays = []\n", "year"),
+        (f"year = {NEXT_YEAR}\ndays_off = []\nworkdays = []\n", "days_off"),  # no holidays
         ("year = [\n", "notice"),
         (f"year = {NEXT_YEAR}\ndays_off = []\nworkdays = []\nholidays = []\n", "holidays"),
     ],
 )
 def test_a_bad_notice_is_named_with_its_file(
-    capsys: pytest.CaptureFixture[str], demo_db: str, tmp_path: Path, text: str, named: str
+    capsys: pytest.CaptureFixture[str], own_db: str, tmp_path: Path, text: str, named: str
 ) -> None:
     notice = _notice(tmp_path, text, "放假通知.toml")
-    code, out, err = run(capsys, "stats", "--store", demo_db, "--holiday-notice", notice)
-    assert code == ExitCode.DATA
-    assert out == ""
-    assert_one_clean_line(err)
-    assert "放假通知.toml" in err
-    assert named in err
+    for argv in (
+        ("stats", "--store", own_db, "--holiday-notice", notice),
+        ("calendar", "add-notice", notice, "--store", own_db),
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == ExitCode.DATA
+        assert out == ""
+        assert_one_clean_line(err)
+        assert "放假通知.toml" in err
+        assert named in err
+    assert run_json(capsys, "calendar", "list", "--store", own_db)["notices"] == []
 
 
 def test_a_missing_notice_file_is_a_file_error(
     capsys: pytest.CaptureFixture[str], demo_db: str, tmp_path: Path
 ) -> None:
-    code, _, err = run(
-        capsys, "stats", "--store", demo_db, "--holiday-notice", str(tmp_path / "none.toml")
-    )
-    assert code == ExitCode.FILE
-    assert_one_clean_line(err)
-    assert "none.toml" in err
+    for argv in (
+        ("stats", "--store", demo_db, "--holiday-notice", str(tmp_path / "none.toml")),
+        ("calendar", "add-notice", str(tmp_path / "none.toml"), "--store", demo_db),
+    ):
+        code, _, err = run(capsys, *argv)
+        assert code == ExitCode.FILE
+        assert_one_clean_line(err)
+        assert "none.toml" in err
+
+
+def test_calendar_recount_recounts_nothing_on_an_unchanged_calendar(
+    capsys: pytest.CaptureFixture[str], own_db: str
+) -> None:
+    done = run_json(capsys, "calendar", "recount", "--store", own_db)
+    assert done == {"written": True, "notice": None, "moved": []}
+    code, out, _ = run(capsys, "calendar", "recount", "--store", own_db, "--lang", "en")
+    assert code == 0
+    assert "0 deadlines moved" in out

@@ -88,6 +88,7 @@ _BRIEF = {
     "import": "导入工作台账 / import a ledger (xlsx, CSV)",
     "export": "导出工作台账 / export the ledger (xlsx, CSV)",
     "report": "工作通报（文本、网页）/ the briefing (text, HTML)",
+    "calendar": "工作日历与放假通知 / the working-day calendar and holiday notices",
 }
 
 
@@ -151,8 +152,8 @@ def _common(*, top: bool) -> _Parser:
         metavar="FILE",
         action="append",
         default=unset,
-        help="放假通知 / a year's official holiday notice (TOML: year, days_off, workdays) "
-        "for a year the calendar data lacks; repeat for more years "
+        help="放假通知 / add a year's holiday notice (TOML) to the store first, as "
+        "`jinjiecu calendar add-notice` does; repeat for more years "
         "(默认 default: $JINJIECU_HOLIDAY_NOTICES, files separated by the path separator)",
     )
     group.add_argument(
@@ -236,8 +237,8 @@ class _Commands:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``jinjiecu`` argument parser, with every subcommand."""
-    from jinjiecu.cli import _commands as c  # noqa: PLC0415 - keeps `import jinjiecu.cli` light
-    from jinjiecu.cli import _files  # noqa: PLC0415
+    from jinjiecu.cli import _calendar, _files  # noqa: PLC0415 - keeps `import jinjiecu.cli` light
+    from jinjiecu.cli import _commands as c  # noqa: PLC0415
 
     parser = _Parser(
         prog="jinjiecu",
@@ -282,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_stats(commands)
     _add_problem(commands)
     _files.add_commands(commands)
+    _calendar.add_commands(commands)
     return parser
 
 
@@ -536,8 +538,11 @@ def report(error: BaseException, ui: Ui) -> int:
     kinds: list[tuple[type[BaseException], str, str, ExitCode]] = [
         (
             e.CalendarCoverageError,
-            "日历缺少该年的放假安排，可用 --holiday-notice 补充",
-            "the calendar has no holidays for that year; add its notice with --holiday-notice",
+            "日历不含该年（超出暂定年份），请先录入此前各年的放假通知",
+            (
+                "the calendar does not reach that year (beyond the provisional years); add "
+                "the notices of the years before it with `jinjiecu calendar add-notice`"
+            ),
             ExitCode.DATA,
         ),
         (e.IllegalTransitionError, "不允许的操作", "not allowed", ExitCode.DATA),

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterator, Sequence
 
-    from jinjiecu.domain.problem import Actor, Problem, ProblemRules
+    from jinjiecu.domain.calendar import HolidayNotice, WorkingCalendar
+    from jinjiecu.domain.problem import Actor, Problem
     from jinjiecu.metrics.results import ProblemFigures, Rate, Summary, VisitFigures
     from jinjiecu.sample import SampleData
     from jinjiecu.storage.base import Query, Store
@@ -48,41 +49,77 @@ def store_url(args: argparse.Namespace) -> str:
 
 
 NOTICES_ENV = "JINJIECU_HOLIDAY_NOTICES"
-"""Environment variable: notice files for every command, separated like ``PATH``."""
+"""Environment variable: notice files to add to the store, separated like ``PATH``."""
 
 
-def rules_of(args: argparse.Namespace) -> ProblemRules:
-    """The rules the command counts with: the official calendar plus any notices given.
-
-    ``--holiday-notice FILE`` (repeatable), else ``$JINJIECU_HOLIDAY_NOTICES``;
-    each file is one year's notice (:meth:`~jinjiecu.domain.calendar.HolidayNotice.from_toml`),
-    added in the order of their years.
-    """
-    from jinjiecu.domain.calendar import HolidayNotice, china_calendar  # noqa: PLC0415
-    from jinjiecu.domain.problem import DEFAULT_RULES, ProblemRules  # noqa: PLC0415
+def read_notice(path: str | Path) -> HolidayNotice:
+    """A holiday notice typed as TOML in ``path``; errors name the file."""
+    from jinjiecu.domain.calendar import HolidayNotice  # noqa: PLC0415
     from jinjiecu.errors import ValidationError  # noqa: PLC0415
+
+    text = Path(path).read_text(encoding="utf-8-sig")
+    try:
+        return HolidayNotice.from_toml(text)
+    except ValidationError as error:
+        raise error.at(str(path)) from None
+
+
+def add_notice_options(args: argparse.Namespace, store: Store, ui: Ui) -> None:
+    """Add the notices of ``--holiday-notice`` (or ``$JINJIECU_HOLIDAY_NOTICES``) to the store.
+
+    Each file is added once: a notice already in the store is not written
+    again. A file that differs from the year's notice in the store is
+    refused; correct a notice with ``jinjiecu calendar add-notice FILE --replace``.
+    """
+    from jinjiecu.errors import ConflictError, ValidationError  # noqa: PLC0415
 
     paths = getattr(args, "holiday_notice", None) or [
         part for part in os.environ.get(NOTICES_ENV, "").split(os.pathsep) if part.strip()
     ]
-    if not paths:
-        return DEFAULT_RULES
-    notices = []
-    for path in paths:
-        text = Path(path).read_text(encoding="utf-8")
+    notices = sorted(((read_notice(path), path) for path in paths), key=lambda pair: pair[0].year)
+    for notice, path in notices:
         try:
-            notices.append((HolidayNotice.from_toml(text), path))
+            change = store.holiday_notices.add(notice, actor=notice_actor(args))
         except ValidationError as error:
             raise error.at(str(path)) from None
-    calendar = china_calendar()
-    for notice, path in sorted(notices, key=lambda pair: pair[0].year):
-        try:
-            calendar = calendar.with_official_year(
-                notice.year, days_off=notice.days_off, workdays=notice.workdays
+        except ConflictError:
+            fail(
+                f"数据库中已有另一份{notice.year}年放假通知；如需更正，请运行 "
+                f"jinjiecu calendar add-notice {path} --replace",
+                f"the store already has another {notice.year} holiday notice; to correct it, "
+                f"run `jinjiecu calendar add-notice {path} --replace`",
+                code=_DATA,
             )
-        except ValidationError as error:  # a year not right after the covered ones
-            raise error.at(str(path)) from None
-    return ProblemRules(calendar=calendar)
+        if change.written:
+            ui.note(
+                f"已将{notice.year}年放假通知写入数据库（{path}），此后无需再指定。",
+                f"Added the {notice.year} holiday notice ({path}) to the store; every command "
+                "now counts with it without the option.",
+            )
+
+
+def notice_actor(args: argparse.Namespace) -> Actor:
+    """Who adds a notice: ``--actor`` where the command has it, else the login name."""
+    from jinjiecu.domain.problem import Actor, ActorKind  # noqa: PLC0415
+
+    name = getattr(args, "actor", None) or _login_name()
+    kind = ActorKind.parse(getattr(args, "actor_kind", None) or "clerk", field="actor_kind")
+    return Actor(kind=kind, id=name, name=name)
+
+
+def provisional_note(ui: Ui, years: Sequence[int]) -> None:
+    """One line naming the provisional years counted on, and how to add their notices."""
+    if not years:
+        return
+    shown = "、".join(f"{year}年" for year in years)
+    english = ", ".join(str(year) for year in years)
+    ui.say(
+        f"注：{shown}尚无放假通知，涉及的工作日按法定节假日暂计（不含调休）；"
+        "通知发布后运行 jinjiecu calendar add-notice 通知.toml，时限将自动重算。",
+        f"Note: {english} has no holiday notice yet, so its working days are provisional "
+        "(statutory holidays, no make-up workdays); once the notice is out, run "
+        "`jinjiecu calendar add-notice notice.toml` and deadlines are recounted.",
+    )
 
 
 def _sqlite_file(url: str) -> str | None:
@@ -93,11 +130,12 @@ def _sqlite_file(url: str) -> str | None:
 
 
 @contextmanager
-def opened(args: argparse.Namespace, *, create: bool = False) -> Iterator[Store]:
+def opened(args: argparse.Namespace, ui: Ui, *, create: bool = False) -> Iterator[Store]:
     """Open the command's store; refuse an SQLite file that does not exist unless ``create``.
 
     Reading commands never create an empty database by accident (a typo in
-    ``--store`` would otherwise give figures of zero).
+    ``--store`` would otherwise give figures of zero). Notices given with
+    ``--holiday-notice`` are added to the store first (:func:`add_notice_options`).
     """
     from jinjiecu.storage import open_store  # noqa: PLC0415
 
@@ -110,6 +148,7 @@ def opened(args: argparse.Namespace, *, create: bool = False) -> Iterator[Store]
             code=_STORE,
         )
     with open_store(url) as store:
+        add_notice_options(args, store, ui)
         yield store
 
 
@@ -121,7 +160,7 @@ def run_init(args: argparse.Namespace, ui: Ui) -> int:
     url = store_url(args)
     path = _sqlite_file(url)
     existed = path is None or Path(path).exists()
-    with opened(args, create=True) as store:
+    with opened(args, ui, create=True) as store:
         where = store.url
         version = _schema_version(store)
     if ui.json:
@@ -158,7 +197,7 @@ def run_demo(args: argparse.Namespace, ui: Ui) -> int:
     from jinjiecu.cli._progress import Progress  # noqa: PLC0415
 
     sample = _sample()
-    with opened(args, create=True) as store:
+    with opened(args, ui, create=True) as store:
         loaded = 0
         already = sample.campaign_id in store.campaigns
         if not already:
@@ -208,7 +247,7 @@ def _print_briefing(args: argparse.Namespace, ui: Ui, as_of: dt.datetime, campai
     from jinjiecu.reports.briefing import briefing  # noqa: PLC0415
 
     languages = ["zh", "en"] if ui.lang == "both" else [ui.lang]
-    with opened(args) as store:
+    with opened(args, ui) as store:
         texts = [
             briefing(store, as_of=as_of, campaign_id=CampaignId(campaign_id), language=language)
             for language in languages
@@ -475,6 +514,7 @@ def figures_json(figures: ProblemFigures) -> dict[str, Any]:
         **figures.counts(),
         "rates": {name: rate_json(getattr(figures, name)) for name in RATES},
         "durations": durations,
+        "provisional_years": list(figures.provisional_years),
     }
 
 
@@ -492,8 +532,7 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
 
     by = None if args.by is None else Dimension.parse(args.by, field="by")
     moment = args.as_of or now()
-    rules = rules_of(args)
-    with opened(args) as store:
+    with opened(args, ui) as store:
         query = build_query(store, args)
         given = set(query.given())
         if args.visits:
@@ -506,7 +545,7 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
                 )
             visits = visit_summary(store, as_of=moment, by=by, campaign_id=query.campaign_id)
             return _print_visits(visits, query, ui)
-        problems = problem_summary(store, as_of=moment, by=by, query=query, rules=rules)
+        problems = problem_summary(store, as_of=moment, by=by, query=query)
         visit_rows: Summary[VisitFigures] | None = None
         visit_total: VisitFigures | None = None
         if given <= {"campaign_id"}:
@@ -525,6 +564,7 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
     _print_filters(query, store_label=None, ui=ui)
     if by is None:
         _print_total(problems.total, visit_total, ui)
+        provisional_note(ui, problems.provisional_years)
         return 0
     columns = [_label(code) for code in _TABLE_COLUMNS]
     with_visits = visit_rows is not None
@@ -552,6 +592,7 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
         total_cells[1] = visit_total.visits if visit_total is not None else "-"
     right = [False, *([True] * (len(columns) + with_visits))]
     ui.print(table(headers, body, right=right, footer=[total_cells]))
+    provisional_note(ui, problems.provisional_years)
     if by is Dimension.REGION:
         ui.note("县市区各行含其下级区域。", "Each region's row includes the regions below it.")
     return 0
@@ -579,6 +620,7 @@ def _stats_json(
         "filters": _query_json(query),
         "definitions": list(problems.definitions),
         "total": figures_json(problems.total),
+        "provisional_years": list(problems.provisional_years),
         "visits": None if visit_total is None else _visit_json(visit_total),
         "rows": rows,
     }
@@ -704,8 +746,14 @@ def _category_label(code: str) -> str:
         return code
 
 
-def problem_json(problem: Problem, *, history: bool = False) -> dict[str, Any]:
-    """A problem for JSON: its current fields, and with ``history`` every transition."""
+def problem_json(
+    problem: Problem, *, history: bool = False, calendar: WorkingCalendar | None = None
+) -> dict[str, Any]:
+    """A problem for JSON: its current fields, and with ``history`` every transition.
+
+    With the store's ``calendar``, ``deadline_provisional`` says whether the
+    deadline falls in a year counted provisionally.
+    """
     from jinjiecu.domain.problem import allowed_events  # noqa: PLC0415
     from jinjiecu.serialization import unstructure  # noqa: PLC0415
 
@@ -730,6 +778,9 @@ def problem_json(problem: Problem, *, history: bool = False) -> dict[str, Any]:
         "registered_at": problem.registered_at,
         "deadline": problem.deadline,
     }
+    if calendar is not None:
+        deadline = problem.deadline
+        data["deadline_provisional"] = deadline is not None and calendar.is_provisional(deadline)
     if history:
         data["allowed_events"] = [event.value for event in allowed_events(problem)]
         data["transitions"] = unstructure(list(problem.transitions))
@@ -740,20 +791,21 @@ def run_problem_list(args: argparse.Namespace, ui: Ui) -> int:
     """``jinjiecu problem list``: problems matching the filters, as they stand now."""
     from jinjiecu.domain.clock import now  # noqa: PLC0415
 
-    rules = rules_of(args)
-    with opened(args) as store:
+    with opened(args, ui) as store:
         query = build_query(store, args)
         total = store.problems.count(query)
         found = store.problems.list(
             query, limit=min(args.limit, 10_000), offset=max(0, args.offset)
         )
+        rules = store.counting_rules()
+    calendar = rules.working_calendar
     if ui.json:
         ui.dump(
             {
                 "count": total,
                 "offset": args.offset,
                 "filters": _query_json(query),
-                "problems": [problem_json(problem) for problem in found],
+                "problems": [problem_json(problem, calendar=calendar) for problem in found],
             }
         )
         return 0
@@ -775,13 +827,19 @@ def run_problem_list(args: argparse.Namespace, ui: Ui) -> int:
             ui.text(problem.state.label, problem.state.value),
             clip(_category_label(problem.category), 12),
             _local_day(problem.registered_at),
-            problem.deadline,
+            _deadline_cell(problem.deadline, calendar),
             problem.is_overdue(moment, rules),
             clip(problem.title, 36),
         ]
         for problem in found
     ]
     ui.print(table(headers, rows))
+    provisional = sorted(
+        {p.deadline.year for p in found if p.deadline and calendar.is_provisional(p.deadline)}
+    )
+    if provisional:
+        ui.say("* 暂定时限", "* provisional deadline")
+    provisional_note(ui, provisional)
     shown = len(found)
     first = args.offset + 1 if shown else 0
     ui.note(
@@ -789,6 +847,13 @@ def run_problem_list(args: argparse.Namespace, ui: Ui) -> int:
         f"{total} problems; showing {first}–{args.offset + shown}.",
     )
     return 0
+
+
+def _deadline_cell(deadline: dt.date | None, calendar: WorkingCalendar) -> object:
+    """A deadline for a table, with ``*`` when it falls in a provisional year."""
+    if deadline is None:
+        return None
+    return f"{deadline}*" if calendar.is_provisional(deadline) else deadline
 
 
 def _local_day(moment: dt.datetime) -> str:
@@ -814,9 +879,11 @@ def run_problem_show(args: argparse.Namespace, ui: Ui) -> int:
     from jinjiecu.domain.clock import now  # noqa: PLC0415
     from jinjiecu.domain.problem import allowed_events  # noqa: PLC0415
 
-    with opened(args) as store:
+    with opened(args, ui) as store:
         problem = store.problems.get(_problem_id(args.id))
         names = _names_for(store, problem)
+        rules = store.counting_rules()
+    calendar = rules.working_calendar
     if args.as_of is not None:
         then = problem.as_of(args.as_of)
         if then is None:
@@ -827,10 +894,13 @@ def run_problem_show(args: argparse.Namespace, ui: Ui) -> int:
             )
         problem = then
     if ui.json:
-        ui.dump(problem_json(problem, history=True))
+        ui.dump(problem_json(problem, history=True, calendar=calendar))
         return 0
     moment = args.as_of or now()
-    overdue = problem.is_overdue(moment, rules_of(args))
+    overdue = problem.is_overdue(moment, rules)
+    deadline_is_provisional = problem.deadline is not None and calendar.is_provisional(
+        problem.deadline
+    )
 
     def field(zh: str, en: str, value: object) -> list[object]:
         return [ui.text(zh, en), "-" if value in (None, "") else value]
@@ -840,7 +910,9 @@ def run_problem_show(args: argparse.Namespace, ui: Ui) -> int:
     deadline_text = (
         None
         if deadline is None
-        else f"{deadline}" + (ui.text("（已超期）", " (overdue)") if overdue else "")
+        else f"{deadline}"
+        + (ui.text("（暂定）", " (provisional)") if deadline_is_provisional else "")
+        + (ui.text("（已超期）", " (overdue)") if overdue else "")
     )
     rows = [
         field("编号", "id", f"{problem.id}（{ui.text('版本', 'version')} {problem.version}）"),
@@ -894,6 +966,8 @@ def run_problem_show(args: argparse.Namespace, ui: Ui) -> int:
         ]
     )
     ui.print(table(headers, history, right=[True, False, False, False, False, False]))
+    if deadline_is_provisional and deadline is not None:
+        provisional_note(ui, [deadline.year])
     return 0
 
 
@@ -940,13 +1014,15 @@ def actor_of(args: argparse.Namespace) -> Actor:
     """The actor a writing command records: ``--actor`` (default: the user's login name)."""
     from jinjiecu.domain.problem import Actor, ActorKind  # noqa: PLC0415
 
-    name = args.actor
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (OSError, KeyError):  # no login name in this environment
-            name = "jinjiecu-cli"
+    name = args.actor or _login_name()
     return Actor(kind=ActorKind.parse(args.actor_kind, field="actor_kind"), id=name, name=name)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment
+        return "jinjiecu-cli"
 
 
 def run_problem_register(args: argparse.Namespace, ui: Ui) -> int:
@@ -964,7 +1040,7 @@ def run_problem_register(args: argparse.Namespace, ui: Ui) -> int:
     from jinjiecu.domain.problem import Problem  # noqa: PLC0415
     from jinjiecu.domain.taxonomy import DEFAULT_TAXONOMY  # noqa: PLC0415
 
-    with opened(args) as store:
+    with opened(args, ui) as store:
 
         def named(text: str | None, kind: str, id_type: Any) -> Any:
             return None if text is None else id_type(resolve(store, kind, text))
@@ -1113,8 +1189,7 @@ def run_problem_apply(args: argparse.Namespace, ui: Ui) -> int:
     """``jinjiecu problem apply ID EVENT FIELD=VALUE ...``: one workflow step, saved at once."""
     from jinjiecu.domain.clock import now  # noqa: PLC0415
 
-    rules = rules_of(args)
-    with opened(args) as store:
+    with opened(args, ui) as store:
         problem_id = _problem_id(args.id)
         before = store.problems.get(problem_id)
         data = event_data(store, args.event, args.fields)
@@ -1125,7 +1200,6 @@ def run_problem_apply(args: argparse.Namespace, ui: Ui) -> int:
             actor=actor_of(args),
             note=args.note,
             expected_version=args.expected_version,
-            rules=rules,
         )
     if ui.json:
         ui.dump(problem_json(after, history=True))

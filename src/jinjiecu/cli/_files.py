@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.cli._app import as_of_type, filter_options, json_option, moment_type, positive_int
-from jinjiecu.cli._commands import actor_of, build_query, opened, resolve, rules_of
+from jinjiecu.cli._commands import actor_of, build_query, opened, resolve
 from jinjiecu.cli._progress import Progress
 from jinjiecu.cli._text import fail
 
@@ -200,7 +200,7 @@ def run_import(args: argparse.Namespace, ui: Ui) -> int:
 
     _must_exist(args.ledger)
     headers = _headers(args.headers)
-    with opened(args) as store:
+    with opened(args, ui) as store:
         campaign = (
             None
             if args.campaign is None
@@ -217,7 +217,6 @@ def run_import(args: argparse.Namespace, ui: Ui) -> int:
                 actor=actor,
                 progress=progress,
                 at=args.at,
-                rules=rules_of(args),
                 sheet=args.sheet,
             )
     code = _DATA if report.rejected else 0
@@ -278,7 +277,7 @@ def run_export(args: argparse.Namespace, ui: Ui) -> int:
         folder = target.parent
         fail(f"文件夹不存在：{folder}", f"no such folder: {folder}", code=_FILE)
     headers = _headers(args.headers)
-    with opened(args) as store:
+    with opened(args, ui) as store:
         query = build_query(store, args)
         with _progress(ui, "导出", "exporting") as progress:
             rows = export_ledger(
@@ -290,7 +289,6 @@ def run_export(args: argparse.Namespace, ui: Ui) -> int:
                 progress=progress,
                 history=args.history,
                 unmasked=args.unmasked,
-                rules=rules_of(args),
                 actor=actor_of(args) if args.unmasked else None,
             )
     if ui.json:
@@ -309,7 +307,7 @@ def run_report(args: argparse.Namespace, ui: Ui) -> int:
     languages = ["zh", "en"] if ui.lang == "both" else [ui.lang]
     moment = args.as_of or now()
     written = None
-    with opened(args) as store:
+    with opened(args, ui) as store:
         campaign = (
             None
             if args.campaign is None
@@ -323,7 +321,6 @@ def run_report(args: argparse.Namespace, ui: Ui) -> int:
                 as_of=moment,
                 campaign_id=campaign,
                 min_sample=args.min_sample,
-                rules=rules_of(args),
             )
             texts = {
                 language: str(
@@ -345,7 +342,6 @@ def run_report(args: argparse.Namespace, ui: Ui) -> int:
                     charts=not args.no_charts,
                     templates=templates[languages[0]],
                     min_sample=args.min_sample,
-                    rules=rules_of(args),
                     chart_format=args.chart_format,
                 )
             except ConfigurationError as error:

@@ -65,6 +65,7 @@ __all__ = [
     "HandlingLevel",
     "MergeInto",
     "Reassign",
+    "RecountDeadline",
     "Register",
     "Reject",
     "Reopen",
@@ -272,9 +273,11 @@ class ExtendDeadline:
     """延期: move the deadline later, with the approval that allows it.
 
     Give either ``new_deadline`` or ``working_days`` to add to the current
-    deadline; the recorded event holds the new date only. A problem without a
-    deadline (settled on the spot, then reopened) gets its first one this way,
-    counted from the day of the extension.
+    deadline (not both). The recorded event holds the new date, and the
+    number of working days when it was counted, so that the store can count
+    it again if the calendar changes (:class:`RecountDeadline`). A problem
+    without a deadline (settled on the spot, then reopened) gets its first
+    one this way, counted from the day of the extension.
     """
 
     event: ClassVar[Event] = Event.EXTEND_DEADLINE
@@ -284,7 +287,7 @@ class ExtendDeadline:
 
     def __attrs_post_init__(self) -> None:
         check(
-            (self.new_deadline is None) != (self.working_days is None),
+            self.new_deadline is not None or self.working_days is not None,
             field="new_deadline",
             expected="either a new deadline or a number of working days to add (one of them)",
             received=(self.new_deadline, self.working_days),
@@ -308,6 +311,30 @@ class Resume:
 
     event: ClassVar[Event] = Event.RESUME
     new_deadline: dt.date | None = attrs.field(default=None, validator=optional(a_date))
+
+
+@attrs.frozen(kw_only=True)
+class RecountDeadline:
+    """时限重算: the deadline counted again because the working-day calendar changed.
+
+    Recorded by the store, never applied by hand: when a year's holiday
+    notice is added or corrected (:mod:`jinjiecu.storage.notices`), each
+    problem whose deadline was counted over that year and now falls on
+    another day gets one, with the deadline before and after and the reason.
+    """
+
+    event: ClassVar[Event] = Event.RECOUNT_DEADLINE
+    previous_deadline: dt.date = attrs.field(validator=a_date)
+    new_deadline: dt.date = attrs.field(validator=a_date)
+    reason: str = attrs.field(validator=_required_text)
+
+    def __attrs_post_init__(self) -> None:
+        check(
+            self.new_deadline != self.previous_deadline,
+            field="new_deadline",
+            expected=f"a day other than the previous deadline {self.previous_deadline.isoformat()}",
+            received=self.new_deadline,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -397,6 +424,7 @@ EventData: TypeAlias = (
     | ExtendDeadline
     | Suspend
     | Resume
+    | RecountDeadline
     | Resolve
     | Explain
     | FollowUp
@@ -419,6 +447,7 @@ EVENT_DATA: dict[Event, type[EventData]] = {
         ExtendDeadline,
         Suspend,
         Resume,
+        RecountDeadline,
         Resolve,
         Explain,
         FollowUp,

@@ -52,6 +52,7 @@ from jinjiecu.domain.events import (
     HandlingLevel,
     MergeInto,
     Reassign,
+    RecountDeadline,
     Register,
     Resume,
     Satisfaction,
@@ -83,6 +84,8 @@ from jinjiecu.domain.validation import (
 )
 from jinjiecu.domain.workflow import (
     ACTIVE_STATES,
+    EXCLUDED_STATES,
+    SYSTEM_EVENTS,
     TRANSITIONS,
     Event,
     ProblemState,
@@ -373,7 +376,11 @@ class Problem:
                 expected="the data of an event other than register (Assign, Start, ...)",
                 received=data,
             )
-        reason = _refusal(self, event)
+        reason = (
+            "it is recorded by the store when the working-day calendar changes"
+            if event in SYSTEM_EVENTS
+            else _refusal(self, event)
+        )
         if reason is not None:
             raise IllegalTransitionError(
                 problem_id=self.id,
@@ -515,7 +522,7 @@ class Problem:
                 lead = data.lead_department_id
             elif isinstance(data, Escalate):
                 level = data.to_level or level  # filled in when applied
-            elif isinstance(data, ExtendDeadline | Resume):
+            elif isinstance(data, ExtendDeadline | Resume | RecountDeadline):
                 deadline = data.new_deadline
             elif isinstance(data, FollowUp):
                 follow_up = data
@@ -555,6 +562,82 @@ class Problem:
         if count == len(self.transitions):
             return self
         return None if count == 0 else _rebuild(self.transitions[:count])
+
+    def recounted_deadline(self, calendar: WorkingCalendar) -> dt.date | None:
+        """The deadline this history gives when every counted step is counted on ``calendar``.
+
+        The assignment's working days, extensions by working days and the
+        pauses of suspensions are counted again; dates typed in as dates
+        (a deadline given on assignment, an extension to a given day) stay as
+        they were, and earlier recounts are results, not inputs. On the
+        calendar the history was counted on, this is :attr:`deadline`.
+        """
+        check(
+            isinstance(calendar, WorkingCalendar),
+            field="calendar",
+            expected="a WorkingCalendar",
+            received=calendar,
+        )
+        deadline: dt.date | None = None
+        suspended_on: dt.date | None = None
+        for transition in self.transitions:
+            data, day = transition.data, local_date(transition.at)
+            if isinstance(data, Assign):
+                deadline = (
+                    calendar.add_working_days(day, data.working_days)
+                    if data.working_days is not None
+                    else data.deadline
+                )
+            elif isinstance(data, ExtendDeadline):
+                base = deadline if deadline is not None else day
+                deadline = (
+                    calendar.add_working_days(base, data.working_days)
+                    if data.working_days is not None
+                    else data.new_deadline
+                )
+            elif transition.event is Event.SUSPEND:
+                suspended_on = day
+            elif isinstance(data, Resume) and deadline is not None and suspended_on is not None:
+                paused = max(0, calendar.working_days_between(suspended_on, day))
+                deadline = calendar.add_working_days(deadline, paused)
+        return deadline
+
+    def recount_deadline(
+        self, calendar: WorkingCalendar, *, at: dt.datetime, actor: Actor, reason: str
+    ) -> Problem:
+        """This problem with a :class:`~jinjiecu.domain.events.RecountDeadline` step, if needed.
+
+        When :meth:`recounted_deadline` on ``calendar`` differs from the
+        deadline in force, the new problem (``version + 1``) records the move;
+        otherwise this problem is returned unchanged. Problems that were
+        rejected, withdrawn or merged are left as they are: their deadline no
+        longer counts. Stores call this when a holiday notice is added
+        (:mod:`jinjiecu.storage.notices`); apps do not.
+        """
+        if self.deadline is None or self.state in EXCLUDED_STATES:
+            return self
+        new = self.recounted_deadline(calendar)
+        if new is None or new == self.deadline:
+            return self
+        _require_aware(at, "at")
+        last = self.transitions[-1].at
+        check(
+            at >= last,
+            field="at",
+            expected=f"a moment at or after the last transition ({last.isoformat()})",
+            received=at,
+        )
+        transition = Transition(
+            problem_id=self.id,
+            sequence=self.version + 1,
+            event=Event.RECOUNT_DEADLINE,
+            from_state=self.state,
+            to_state=self.state,
+            at=at,
+            actor=actor,
+            data=RecountDeadline(previous_deadline=self.deadline, new_deadline=new, reason=reason),
+        )
+        return _extend(self, transition)
 
     def effective_deadline(
         self, on: dt.date, rules: ProblemRules = DEFAULT_RULES
@@ -656,8 +739,16 @@ class Standing:
 
 
 def allowed_events(problem: Problem) -> tuple[Event, ...]:
-    """The events that can happen to ``problem`` now, in table order, guards included."""
-    return tuple(e for e in events_from(problem.state) if _refusal(problem, e) is None)
+    """The events that can happen to ``problem`` now, in table order, guards included.
+
+    Events the store records itself (:data:`~jinjiecu.domain.workflow.SYSTEM_EVENTS`)
+    are not among them.
+    """
+    return tuple(
+        e
+        for e in events_from(problem.state)
+        if e not in SYSTEM_EVENTS and _refusal(problem, e) is None
+    )
 
 
 # ---------------------------------------------------------------------- internals
@@ -748,12 +839,17 @@ def _prepare_extend(
     # the extension sets the first one, counted from the day it is approved.
     today = local_date(at)
     base = problem.deadline if problem.deadline is not None else today
+    check(
+        data.new_deadline is None or data.working_days is None,
+        field="new_deadline",
+        expected="either a new deadline or a number of working days to add (one of them)",
+        received=(data.new_deadline, data.working_days),
+    )
     if data.working_days is not None:
-        # The record keeps the date only, so replaying never needs the calendar.
-        return ExtendDeadline(
-            approval=data.approval,
-            new_deadline=rules.working_calendar.add_working_days(base, data.working_days),
-        )
+        # The record holds the date, so replaying never needs the calendar, and the
+        # working days, so a recount on a changed calendar can count them again.
+        new_deadline = rules.working_calendar.add_working_days(base, data.working_days)
+        return attrs.evolve(data, new_deadline=new_deadline)
     new = data.new_deadline
     if problem.deadline is not None:
         ok = new is not None and new > problem.deadline
@@ -852,6 +948,8 @@ def _recorded_data_error(problem: Problem, data: EventData) -> str:
             return "a resumption that does not carry the deadline forward"
     if isinstance(data, MergeInto) and data.duplicate_of == problem.id:
         return "a merge of the problem into itself"
+    if isinstance(data, RecountDeadline) and data.previous_deadline != problem.deadline:
+        return "a recount that does not start from the deadline then in force"
     return ""
 
 
@@ -890,7 +988,7 @@ def _fold(state: dict[str, Any], transition: Transition) -> None:
         )
     elif isinstance(data, Escalate):
         state["level"] = data.to_level
-    elif isinstance(data, ExtendDeadline | Resume):
+    elif isinstance(data, ExtendDeadline | Resume | RecountDeadline):
         state["deadline"] = data.new_deadline
     state["state"] = transition.to_state
     state["transitions"] = (*state["transitions"], transition)

@@ -11,7 +11,7 @@ frozenset({<ProblemState.ASSIGNED: 'assigned'>})
 >>> TRANSITIONS[Event.ESCALATE].target is None  # keeps the state
 True
 >>> sorted(event.value for event in events_from(ProblemState.RESOLVED))
-['close', 'follow_up', 'reopen']
+['close', 'follow_up', 'recount_deadline', 'reopen']
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ __all__ = [
     "EXCLUDED_STATES",
     "FINAL_STATES",
     "INITIAL_STATE",
+    "SYSTEM_EVENTS",
     "TRANSITIONS",
     "Event",
     "ProblemState",
@@ -67,6 +68,7 @@ class Event(LabelledEnum):
     EXTEND_DEADLINE = "extend_deadline", "延期"
     SUSPEND = "suspend", "暂缓"
     RESUME = "resume", "恢复办理"
+    RECOUNT_DEADLINE = "recount_deadline", "时限重算"
     RESOLVE = "resolve", "解决"
     EXPLAIN = "explain", "解释"
     FOLLOW_UP = "follow_up", "回访"
@@ -106,6 +108,10 @@ TRANSITIONS: Mapping[Event, TransitionRule] = {
     Event.EXTEND_DEADLINE: _rule([S.ASSIGNED, S.IN_PROGRESS, S.SUSPENDED], None),
     Event.SUSPEND: _rule([S.IN_PROGRESS], S.SUSPENDED),
     Event.RESUME: _rule([S.SUSPENDED], S.IN_PROGRESS),
+    # Recorded by the store when a holiday notice moves a deadline counted over its year.
+    Event.RECOUNT_DEADLINE: _rule(
+        [S.ASSIGNED, S.IN_PROGRESS, S.SUSPENDED, S.RESOLVED, S.EXPLAINED, S.CLOSED], None
+    ),
     # On-site office sessions (现场办公) settle some problems the day they are raised.
     Event.RESOLVE: _rule([S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS], S.RESOLVED),
     Event.EXPLAIN: _rule([S.ASSIGNED, S.IN_PROGRESS], S.EXPLAINED),
@@ -129,6 +135,9 @@ EXCLUDED_STATES = frozenset({S.REJECTED, S.WITHDRAWN, S.MERGED})
 
 ACTIVE_STATES = frozenset({S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.SUSPENDED})
 """States in which a problem is still being handled (正在办理, in the broad sense)."""
+
+SYSTEM_EVENTS = frozenset({Event.RECOUNT_DEADLINE})
+"""Events the store records itself (a deadline recounted on a new calendar), never by hand."""
 
 
 def target_of(event: Event, state: ProblemState) -> ProblemState:

@@ -22,7 +22,12 @@ from typing import Any
 from jinjiecu.metrics.definitions import DEFINITIONS, Definition
 from jinjiecu.metrics.dimensions import Dimension, period_key
 from jinjiecu.metrics.finance import FinanceSummary, finance_summary
-from jinjiecu.metrics.problems import ProblemSummary, figures_of, problem_summary
+from jinjiecu.metrics.problems import (
+    ProblemSummary,
+    figures_of,
+    problem_summary,
+    provisional_reach,
+)
 from jinjiecu.metrics.rankings import rank
 from jinjiecu.metrics.results import (
     RATES,
@@ -63,6 +68,7 @@ __all__ = [
     "finance_summary",
     "period_key",
     "problem_summary",
+    "provisional_reach",
     "rank",
     "target_coverage",
     "visit_summary",

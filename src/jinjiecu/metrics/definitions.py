@@ -38,7 +38,9 @@ _ALL = [
         "as of",
         "Every figure is computed from the history as it stood at the moment t: a "
         "problem's state at t is the one after its last transition at or before t.",
-        "Transitions after t are ignored, so a report re-run later gives the same figures.",
+        "Transitions after t are ignored, so a report re-run later gives the same figures; "
+        "only working days counted on a year that was provisional then, and has its "
+        "holiday notice now, are counted again on the notice (see provisional).",
     ),
     _d("registered", "登记问题", "registered", "Problems registered at or before t."),
     _d(
@@ -152,7 +154,7 @@ _ALL = [
         "响应时间",
         "response time",
         "From the local registration day to the local day of the first assignment, for "
-        "problems assigned by t: working days (on the rules' calendar) and calendar days.",
+        "problems assigned by t: working days (on the store's calendar) and calendar days.",
         "Mean (to 0.01), median and 90th percentile (nearest rank). No data when none.",
     ),
     _d(
@@ -162,6 +164,17 @@ _ALL = [
         "From the local registration day to the local day of the settlement that stands "
         "at t, for problems settled at t: working days and calendar days.",
         "Mean (to 0.01), median and 90th percentile (nearest rank). No data when none.",
+    ),
+    _d(
+        "provisional",
+        "暂定",
+        "provisional",
+        "A row's figures are provisional for the years without a holiday notice yet that "
+        "they were counted on: a problem of the row (not excluded) assigned or settled in "
+        "such a year, with its deadline in one, or suspended with t in one. The row lists "
+        "those years (provisional_years); none when every day counted is official.",
+        "Provisional days follow the statutory holidays without make-up workdays; when the "
+        "notice is added, deadlines are recounted and the mark goes.",
     ),
     _d(
         "visits",

@@ -31,11 +31,19 @@ from jinjiecu.storage.base import PROBLEM_FILTERS, Query
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
+    from jinjiecu.domain.calendar import WorkingCalendar
     from jinjiecu.storage.base import Session, Store
 
-__all__ = ["ProblemSummary", "Tally", "figures_of", "problem_summary", "python_engine"]
+__all__ = [
+    "ProblemSummary",
+    "Tally",
+    "figures_of",
+    "problem_summary",
+    "provisional_reach",
+    "python_engine",
+]
 
 ProblemSummary = Summary[ProblemFigures]
 """A table of :class:`~jinjiecu.metrics.results.ProblemFigures`."""
@@ -61,6 +69,7 @@ PROBLEM_DEFINITIONS = (
     "satisfaction_rate",
     "response_time",
     "resolution_time",
+    "provisional",
 )
 
 _SETTLED = (ProblemState.RESOLVED, ProblemState.EXPLAINED, ProblemState.CLOSED)
@@ -84,6 +93,8 @@ class Tally:
     response_calendar: Counter[int] = attrs.field(factory=Counter)
     resolution_working: Counter[int] = attrs.field(factory=Counter)
     resolution_calendar: Counter[int] = attrs.field(factory=Counter)
+    provisional: set[int] = attrs.field(factory=set)
+    """The provisional years counted on."""
 
     def bump(self, name: str, by: int = 1) -> None:
         """Count ``by`` more under ``name``."""
@@ -96,6 +107,7 @@ class Tally:
         self.response_calendar.update(other.response_calendar)
         self.resolution_working.update(other.resolution_working)
         self.resolution_calendar.update(other.resolution_calendar)
+        self.provisional |= other.provisional
 
     def figures(self) -> ProblemFigures:
         """The figures these counts give."""
@@ -105,6 +117,7 @@ class Tally:
             response_calendar_days=DurationStats.from_counts(self.response_calendar),
             resolution_working_days=DurationStats.from_counts(self.resolution_working),
             resolution_calendar_days=DurationStats.from_counts(self.resolution_calendar),
+            provisional_years=tuple(sorted(self.provisional)),
         )
 
 
@@ -115,6 +128,7 @@ class _Counted:
     names: tuple[str, ...]
     response: tuple[int, int] | None
     resolution: tuple[int, int] | None
+    provisional: tuple[int, ...] = ()
 
 
 def _count(
@@ -142,11 +156,30 @@ def _count(
         return calendar.working_days_between(registered_on, day), (day - registered_on).days
 
     assigned_at = problem.first_assigned_at
+    assigned_on = None if assigned_at is None else local_date(assigned_at)
+    counted_on = [assigned_on, problem.settled_on, problem.deadline]
+    if problem.state is ProblemState.SUSPENDED and problem.deadline is not None:
+        counted_on.append(local_date(at))  # the pause is counted up to the moment
     return _Counted(
         names=tuple(names),
-        response=span(None if assigned_at is None else local_date(assigned_at)),
+        response=span(assigned_on),
         resolution=span(problem.settled_on),
+        provisional=provisional_reach(calendar, counted_on),
     )
+
+
+def provisional_reach(calendar: WorkingCalendar, days: Iterable[dt.date | None]) -> tuple[int, ...]:
+    """The provisional years a count reaching the latest of ``days`` passes through.
+
+    Provisional years come after every official one, and every count runs
+    forward from an earlier day, so a count ending in a provisional year
+    passes through each provisional year before it.
+    """
+    years = calendar.provisional_years
+    latest = max((day.year for day in days if day is not None), default=None)
+    if latest is None or not years or latest < years.start:
+        return ()
+    return tuple(years[: latest - years.start + 1])
 
 
 def _state_name(problem: Problem) -> str:
@@ -189,6 +222,7 @@ def _follow_up_names(problem: Problem, *, count_basically_satisfied: bool) -> li
 
 
 def _add(tally: Tally, counted: _Counted) -> None:
+    tally.provisional.update(counted.provisional)
     for name in counted.names:
         tally.bump(name)
     if counted.response is not None:
@@ -286,10 +320,15 @@ def problem_summary(
     ``query`` selects problems (state, level and lead department as they stood
     at ``as_of``; a region includes the regions below it). Grouped by region,
     every region's row includes the regions below it. Every figure follows
-    the definitions in :mod:`jinjiecu.metrics.definitions`.
+    the definitions in :mod:`jinjiecu.metrics.definitions`. Working days are
+    counted on the store's calendar (its holiday notices); figures counted on
+    a provisional year say so (:attr:`Summary.provisional_years
+    <jinjiecu.metrics.results.Summary.provisional_years>`).
     """
     moment, query = check_summary_arguments(as_of, by, query)
     check_argument(is_bool, "count_basically_satisfied", count_basically_satisfied)
+    check_argument(is_instance(ProblemRules, "a ProblemRules"), "rules", rules)
+    rules = store.counting_rules(rules)
     names = Names.load(store, rules)
     engine = _engine_for(store)
     tallies = engine(

@@ -180,6 +180,15 @@ class ProblemFigures:
     response_calendar_days: DurationStats = NO_DURATIONS
     resolution_working_days: DurationStats = NO_DURATIONS
     resolution_calendar_days: DurationStats = NO_DURATIONS
+    provisional_years: tuple[int, ...] = ()
+    """The provisional years (no holiday notice yet) these figures were counted on, if any.
+
+    A figure counts on a provisional year when a problem it counts was
+    assigned or settled in one, has its deadline in one, or is suspended
+    with the moment in one: its working days, deadline or overdue flag may
+    change when the year's notice is added (see
+    :mod:`jinjiecu.domain.calendar`).
+    """
 
     @property
     def closed(self) -> int:
@@ -306,6 +315,12 @@ class Summary(Generic[F]):
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def provisional_years(self) -> tuple[int, ...]:
+        """The provisional years the total was counted on (empty if none, or not problems)."""
+        years: tuple[int, ...] = getattr(self.total, "provisional_years", ())
+        return years
 
     def row(self, key: str | None) -> Row[F]:
         """The row with ``key``; raises ``KeyError`` naming it if there is none."""

@@ -149,6 +149,11 @@ class _Flag(enum.IntFlag):
     """Suspended on a day outside the calendar."""
 
 
+_REACH_SHIFT = 10
+"""Bits of the packed integer above the flags: how many provisional years the problem reaches."""
+_FLAG_MASK = (1 << _REACH_SHIFT) - 1
+
+
 # While suspended, the deadline moves one working day later per working day of the pause
 # (Problem.effective_deadline); a deadline n > 0 working days on is passed once today's
 # count exceeds the deadline's count plus n, or equals it on a day off. Suspended
@@ -322,6 +327,7 @@ def _count(
     # holds for the deadlines of one stretch of days (the counts never go down).
     soon_from, soon_until = _due_soon_days(calendar, today, counted_today, rules)
     named["due_soon_from"], named["due_soon_until"] = map(dialect.to_day, (soon_from, soon_until))
+    reach = _reach(calendar, named, dialect.to_day)
     current = _current(by, query, names, named, dialect.to_day, postgres=postgres)
     if postgres:
         # PostgreSQL guesses the number of groups by multiplying each column's distinct
@@ -338,7 +344,7 @@ def _count(
     # take few values, and from their counts (a histogram per row) mean, median and 90th
     # percentile are exact.
     text, params = _positional(
-        f"{current}, standings AS (SELECT key, state, {_FLAGS} AS flags, "
+        f"{current}, standings AS (SELECT key, state, {_FLAGS}{reach} AS flags, "
         "follow_up_outcome AS outcome, follow_up_satisfaction AS satisfaction, "
         "registered_on, first_assigned_on, settled_on, count(*) AS problems "
         "FROM current GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) "
@@ -364,7 +370,7 @@ def _count(
         text, params
     ):
         state = ProblemState(state_value)
-        counted_names = classify(state, _Flag(flags), outcome, satisfaction)
+        counted_names = classify(state, _Flag(flags & _FLAG_MASK), outcome, satisfaction)
         if counted_names is None or (missing and state not in EXCLUDED_STATES):
             return None
         tally = raw.setdefault(key, Tally())
@@ -373,6 +379,7 @@ def _count(
             tally.bump(name, number)
         if state in EXCLUDED_STATES:
             continue
+        tally.provisional.update(calendar.provisional_years[: flags >> _REACH_SHIFT])
         for histogram, days in zip(
             (
                 tally.response_working,
@@ -386,6 +393,27 @@ def _count(
             if days is not None:
                 histogram[int(days)] += number
     return _rows(raw, by, names)
+
+
+def _reach(
+    calendar: WorkingCalendar, named: dict[str, Any], to_day: Callable[[dt.date], Any]
+) -> str:
+    """SQL to add to the flags: how many provisional years a problem's counts reach.
+
+    As :func:`~jinjiecu.metrics.problems.provisional_reach`: the latest of the
+    days assigned and settled, the deadline, and the moment for a suspended
+    problem, against 1 January of each provisional year.
+    """
+    parts = []
+    for index, year in enumerate(calendar.provisional_years):
+        mark = f":provisional_{index}"
+        named[mark[1:]] = to_day(dt.date(year, 1, 1))
+        reaches = (
+            f"first_assigned_on >= {mark} OR settled_on >= {mark} OR deadline >= {mark} OR "
+            f"(state = '{S.SUSPENDED.value}' AND deadline IS NOT NULL AND :today >= {mark})"
+        )
+        parts.append(f" + CASE WHEN {reaches} THEN {1 << _REACH_SHIFT} ELSE 0 END")
+    return "".join(parts)
 
 
 def _current(

@@ -76,6 +76,7 @@ from jinjiecu.metrics import (
     VisitFigures,
     finance_summary,
     problem_summary,
+    provisional_reach,
     rank,
     target_coverage,
     visit_summary,
@@ -290,6 +291,14 @@ class BriefingTemplates:
     """Joins the items of a list inside a sentence."""
     chinese_amounts: bool = attrs.field(validator=is_instance(bool, "True or False"), default=True)
     """Write money as Chinese reports do ("1.71亿元", ``True``) or in yuan ("171 million yuan")."""
+    provisional: str = attrs.field(
+        default=(
+            "注：{years}年尚无国务院放假通知，涉及该年的工作日按法定节假日暂计（不含调休），"
+            "录入通知（jinjiecu calendar add-notice）后办理时限自动重算。"
+        ),
+        validator=_template("years"),
+    )
+    """The note that ends the overview when figures were counted on a provisional year."""
 
     @classmethod
     def chinese(cls) -> BriefingTemplates:
@@ -430,6 +439,11 @@ class BriefingTemplates:
             unknown="(not given)",
             separator="; ",
             chinese_amounts=False,
+            provisional=(
+                "Note: {years} has no State Council holiday notice yet; its working days are "
+                "counted provisionally (statutory holidays, no make-up workdays), and deadlines "
+                "are recounted once the notice is added (jinjiecu calendar add-notice)."
+            ),
         )
 
     @classmethod
@@ -544,6 +558,8 @@ class BriefingFigures:
     overdue: tuple[OverdueProblem, ...]
     min_sample: int
     due_soon_days: int
+    provisional_years: tuple[int, ...] = ()
+    """The provisional years the figures were counted on (no holiday notice yet)."""
 
 
 @attrs.frozen
@@ -619,6 +635,7 @@ def briefing_figures(
     check_argument(optional(is_id(CampaignId)), "campaign_id", campaign_id)
     check_argument(int_in(1), "min_sample", min_sample)
     check_argument(is_instance(ProblemRules, "a ProblemRules"), "rules", rules)
+    rules = store.counting_rules(rules)
     records = store.read(_read_records)
     campaign = _choose_campaign(records, campaign_id)
     query = Query(campaign_id=campaign_id) if campaign_id is not None else Query()
@@ -689,6 +706,10 @@ def briefing_figures(
         ),
         key=lambda row: (-row.problems.overdue, row.key is None, row.key or ""),
     )
+    overdue = _overdue(store, moment, campaign_id, records, rules)
+    provisional = set(total.provisional_years)
+    if overdue:  # each overdue problem's working days are counted up to the moment
+        provisional.update(provisional_reach(rules.working_calendar, [local_date(moment)]))
     finance = finance_summary(store, as_of=moment).total
     has_finance = any(
         getattr(finance, f.name) for f in attrs.fields(FinanceFigures) if f.type in ("int", int)
@@ -707,9 +728,10 @@ def briefing_figures(
         group_ranking=_rank(ranked_groups, moment, min_sample),
         region_ranking=_rank(region_rows, moment, min_sample),
         departments=tuple(departments),
-        overdue=_overdue(store, moment, campaign_id, records, rules),
+        overdue=overdue,
         min_sample=min_sample,
         due_soon_days=rules.due_soon_working_days,
+        provisional_years=tuple(sorted(provisional)),
     )
 
 
@@ -895,7 +917,12 @@ def render_briefing(
     date = t.format_date(today, "date")
     full_date = p.full_date(today)
     campaign = t.no_campaign if figures.campaign is None else figures.campaign.name
-    sections = [BriefingSection(heading=None, blocks=(_overview(p),))]
+    overview = _overview(p)
+    if figures.provisional_years:
+        joined = ("、" if language == "zh" else " and ").join(map(str, figures.provisional_years))
+        note = t.fill("provisional", years=joined)
+        overview = attrs.evolve(overview, lines=(*overview.lines, note))
+    sections = [BriefingSection(heading=None, blocks=(overview,))]
     numbered: list[tuple[str, tuple[BriefingBlock, ...]]] = []
     if figures.groups:
         numbered.append((t.section_groups, (_rows(p, figures.groups, "group_line"),)))

@@ -404,6 +404,7 @@ def progress_series(
     check_argument(optional(a_date), "start", start)
     check_argument(optional(a_date), "end", end)
     check_argument(is_instance(ProblemRules, "a ProblemRules"), "rules", rules)
+    rules = store.counting_rules(rules)
 
     def read(session: Session) -> tuple[Campaign | None, list[Problem]]:
         campaign = _campaign(session, campaign_id)

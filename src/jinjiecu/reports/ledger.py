@@ -179,6 +179,7 @@ from jinjiecu.storage.base import (
 )
 
 if TYPE_CHECKING:
+    from jinjiecu.domain.calendar import WorkingCalendar
     from jinjiecu.domain.money import Money
     from jinjiecu.storage.base import Session, Store
 
@@ -217,6 +218,7 @@ _COLUMNS: Final = (
     ("co_departments", "配合部门", "Co-departments"),
     ("registered_on", "登记日期", "Registered on"),
     ("deadline", "办理时限", "Deadline"),
+    ("deadline_provisional", "时限暂定", "Deadline provisional"),
     ("state", "办理状态", "State"),
     ("progress", "办理进展", "Progress"),
     ("settlement", "办结方式", "Settlement"),
@@ -245,6 +247,10 @@ LEDGER_COLUMNS: Final[tuple[str, ...]] = tuple(field for field, _zh, _en in _COL
 - ``work_group`` 帮扶工作组, ``lead_department`` 牵头部门 and
   ``co_departments`` 配合部门 (separated by 、 , ; or /): by name or id.
 - ``registered_on`` 登记日期, ``deadline`` 办理时限, ``settled_on`` 办结日期: dates.
+- ``deadline_provisional`` 时限暂定: 是 (yes) when the deadline falls in a
+  year without a holiday notice yet, so it was counted provisionally and
+  moves when the notice is added; written only when an exported deadline is
+  provisional, ignored on import.
 - ``state`` 办理状态: a state's label (正在办理 ...).
 - ``progress`` 办理进展: the latest text of the problem's history.
 - ``settlement`` 办结方式: 解决 or 解释, for settled problems.
@@ -257,8 +263,11 @@ LEDGER_COLUMNS: Final[tuple[str, ...]] = tuple(field for field, _zh, _en in _COL
   (``history=True``), it makes a round trip through a ledger exact.
 """
 
-EXPORT_COLUMNS: Final[tuple[str, ...]] = LEDGER_COLUMNS[:-1]
-"""The fields :func:`export_ledger` writes by default: all but ``history``."""
+EXPORT_COLUMNS: Final[tuple[str, ...]] = tuple(
+    field for field in LEDGER_COLUMNS if field not in ("deadline_provisional", "history")
+)
+"""The fields :func:`export_ledger` writes by default: all but ``history``, and
+``deadline_provisional`` unless an exported deadline is provisional."""
 
 ZH_HEADERS: Final[Mapping[str, str]] = MappingProxyType({f: zh for f, zh, _en in _COLUMNS})
 """The Chinese headers (the default), by field."""
@@ -329,6 +338,7 @@ class LedgerHeaders:
     co_departments: str = ZH_HEADERS["co_departments"]
     registered_on: str = ZH_HEADERS["registered_on"]
     deadline: str = ZH_HEADERS["deadline"]
+    deadline_provisional: str = ZH_HEADERS["deadline_provisional"]
     state: str = ZH_HEADERS["state"]
     progress: str = ZH_HEADERS["progress"]
     settlement: str = ZH_HEADERS["settlement"]
@@ -609,6 +619,12 @@ def _cells(problem: Problem, names: _Directory, rules: ProblemRules) -> dict[str
         or None,
         "registered_on": local_date(problem.registered_at),
         "deadline": problem.deadline,
+        "deadline_provisional": (
+            "是"
+            if problem.deadline is not None
+            and rules.working_calendar.is_provisional(problem.deadline)
+            else None
+        ),
         "state": problem.state.label,
         "progress": progress_of(problem) or None,
         "settlement": None if settlement is None else settlement.label,
@@ -1357,8 +1373,8 @@ def import_ledger(
         actor: who the recorded transitions are by (default :data:`LEDGER_ACTOR`).
         progress: called with (rows done, rows in all) as the import goes.
         at: the moment of changes the ledger gives no date for (default now).
-        rules: the taxonomy, deadline policy and calendar the changes are
-            applied under.
+        rules: the taxonomy and deadline policy the changes are applied
+            under, counting on the store's calendar.
         sheet: the xlsx sheet to read (default: the first with a header row).
 
     Raises:
@@ -1380,6 +1396,7 @@ def import_ledger(
     check(is_aware(undated), field="at", expected="a timezone-aware datetime", received=at)
     if actor is not None:
         check(isinstance(actor, Actor), field="actor", expected="an Actor", received=actor)
+    rules = store.counting_rules(rules)
     names = store.read(_Directory.load)
     if campaign_id is not None:
         check(
@@ -1583,6 +1600,7 @@ _WIDTHS: Final = {
     "co_departments": 30,
     "registered_on": 12,
     "deadline": 12,
+    "deadline_provisional": 8,
     "progress": 36,
     "settled_on": 12,
 }
@@ -1600,6 +1618,33 @@ def _export_fields(columns: Sequence[str] | None, *, history: bool) -> list[str]
         received=fields,
     )
     return fields
+
+
+def _problem_query(query: Query | None) -> Query:
+    wanted = query or Query()
+    check(isinstance(wanted, Query), field="query", expected="a Query", received=query)
+    wanted.check_for("problem", PROBLEM_FILTERS)
+    return wanted
+
+
+def _check_unmasked(unmasked: object, actor: object) -> None:
+    check(isinstance(unmasked, bool), field="unmasked", expected="True or False", received=unmasked)
+    check(
+        not unmasked or isinstance(actor, Actor),
+        field="actor",
+        expected="the Actor who asks for an unmasked export (it is audited)",
+        received=actor,
+    )
+
+
+def _mark_provisional(
+    fields: list[str], problems: Sequence[Problem], calendar: WorkingCalendar
+) -> None:
+    """Add the 时限暂定 column after the deadline when an exported deadline is provisional."""
+    if "deadline" in fields and any(
+        p.deadline is not None and calendar.is_provisional(p.deadline) for p in problems
+    ):
+        fields.insert(fields.index("deadline") + 1, "deadline_provisional")
 
 
 def _moment(as_of: object) -> dt.datetime | None:
@@ -1641,7 +1686,8 @@ def export_ledger(
         columns: the fields to write, in order (default :data:`EXPORT_COLUMNS`).
         history: add the ``history`` column (办理记录), which makes importing
             the ledger into another store give equal problems.
-        rules: the taxonomy whose labels are written.
+        rules: the taxonomy whose labels are written; deadlines are marked
+            provisional on the store's calendar.
         unmasked: write mobile and resident ID numbers as they are. By default
             every text cell goes through
             :func:`~jinjiecu.domain.personal.mask_text` (138****5678), so a
@@ -1658,19 +1704,12 @@ def export_ledger(
         ConfigurationError: xlsx needs the ``excel`` extra (openpyxl).
     """
     target = _check_path(path, reading=False)
-    check(isinstance(unmasked, bool), field="unmasked", expected="True or False", received=unmasked)
-    check(
-        not unmasked or isinstance(actor, Actor),
-        field="actor",
-        expected="the Actor who asks for an unmasked export (it is audited)",
-        received=actor,
-    )
+    _check_unmasked(unmasked, actor)
     header_set = _headers_of(headers) or LedgerHeaders.chinese()
     fields = _export_fields(columns, history=history)
     moment = _moment(as_of)
-    wanted = query or Query()
-    check(isinstance(wanted, Query), field="query", expected="a Query", received=query)
-    wanted.check_for("problem", PROBLEM_FILTERS)
+    rules = store.counting_rules(rules)
+    wanted = _problem_query(query)
 
     def load(session: Session) -> tuple[list[Problem], _Directory]:
         problems: list[Problem] = []
@@ -1684,6 +1723,8 @@ def export_ledger(
     if moment is not None:
         problems = [p for p in (problem.as_of(moment) for problem in problems) if p is not None]
     problems.sort(key=lambda p: (p.registered_at, p.id))
+    if columns is None:
+        _mark_provisional(fields, problems, rules.working_calendar)
     total = len(problems)
     done = 0
     step = max(1, total // 100)

@@ -94,7 +94,6 @@ from jinjiecu.serialization import unstructure
 from jinjiecu.storage import integrity
 from jinjiecu.storage.integrity import (
     RECORD,
-    TRANSITION,
     ChainLink,
     Checkpoint,
     PendingAudit,
@@ -102,8 +101,10 @@ from jinjiecu.storage.integrity import (
     canonical,
     record_key,
     sharing_data_texts,
-    transition_content,
+    transition_audits,
+    transition_entries,
 )
+from jinjiecu.storage.notices import HolidayNotices, NoticeEntry, counting_rules
 
 __all__ = [
     "FINANCE_KINDS",
@@ -520,6 +521,30 @@ class Session(abc.ABC):
         index values) do not match it.
         """
 
+    # Holiday notices (see jinjiecu.storage.notices): every version of every year's
+    # notice, appended; the chain entry is written by the caller.
+
+    @abc.abstractmethod
+    def insert_notice(self, entry: NoticeEntry) -> None:
+        """Store one version of a year's notice.
+
+        Raises :class:`~jinjiecu.errors.ConflictError` if the year already
+        has that version (a concurrent writer got there first).
+        """
+
+    @abc.abstractmethod
+    def select_notices(self) -> list[NoticeEntry]:
+        """Every version of every year's notice, in any order."""
+
+    def problems_due_from(self, day: dt.date) -> Iterator[Problem]:
+        """Problems whose current deadline is on or after ``day``, ordered by id.
+
+        Pages through :meth:`scan_problems`; SQL stores ask the database.
+        """
+        return (
+            p for p in list(self.scan_problems()) if p.deadline is not None and p.deadline >= day
+        )
+
     @abc.abstractmethod
     def insert_audit(self, entries: Sequence[AuditEntry]) -> None:
         """Store audit entries (already numbered and chained)."""
@@ -611,25 +636,6 @@ def _record_entries(
     for record, version in versions:
         key = record_key(kind.name, str(kind.id_of(record)), version)
         yield RECORD, key, canonical(RECORD, key, unstructure(record))
-
-
-def _transition_entries(problem: Problem, after: int = 0) -> Iterator[tuple[str, str, str]]:
-    for transition in problem.transitions[after:]:
-        key, content = transition_content(transition)
-        yield TRANSITION, key, content
-
-
-def _transition_audits(problem: Problem, after: int = 0) -> list[PendingAudit]:
-    return [
-        PendingAudit(
-            actor=t.actor,
-            action=t.event.value,
-            object_kind="problem",
-            object_id=problem.id,
-            detail=f"transition {t.sequence}",
-        )
-        for t in problem.transitions[after:]
-    ]
 
 
 def _actor(actor: Actor | None) -> Actor:
@@ -802,7 +808,7 @@ class ProblemRecords:
             context.check(problem, 0)
             with sharing_data_texts():
                 session.insert_problems([problem])
-                context.log(session, _transition_entries(problem), _transition_audits(problem))
+                context.log(session, transition_entries(problem), transition_audits(problem))
 
         self._run(write)
 
@@ -831,7 +837,7 @@ class ProblemRecords:
             )
             with sharing_data_texts():
                 session.insert_problems(batch)
-                entries = (entry for problem in batch for entry in _transition_entries(problem))
+                entries = (entry for problem in batch for entry in transition_entries(problem))
                 context.log(session, entries, [audit])
 
         if batch:
@@ -893,8 +899,8 @@ class ProblemRecords:
                 session.remember(idempotency_key, problem.id, problem.version)
             context.log(
                 session,
-                _transition_entries(problem, expected_version),
-                _transition_audits(problem, expected_version),
+                transition_entries(problem, expected_version),
+                transition_audits(problem, expected_version),
             )
             return problem
 
@@ -917,7 +923,8 @@ class ProblemRecords:
 
         With ``expected_version`` (the version the caller last saw), a problem
         changed since raises :class:`~jinjiecu.errors.ConflictError`. The
-        ``idempotency_key`` works as in :meth:`save`.
+        ``idempotency_key`` works as in :meth:`save`. Deadlines are counted
+        on the store's calendar (:meth:`Transaction.counting_rules`).
         """
 
         def work(session: Session) -> Problem:
@@ -935,15 +942,16 @@ class ProblemRecords:
                     expected_version=expected_version,
                     actual_version=current.version,
                 )
-            changed = current.apply(data, at=at, actor=actor, note=note, rules=rules)
+            counted = counting_rules(session, rules)
+            changed = current.apply(data, at=at, actor=actor, note=note, rules=counted)
             context.check(changed, current.version, current)
             session.append(changed, current.version)
             if idempotency_key is not None:
                 session.remember(idempotency_key, changed.id, changed.version)
             context.log(
                 session,
-                _transition_entries(changed, current.version),
-                _transition_audits(changed, current.version),
+                transition_entries(changed, current.version),
+                transition_audits(changed, current.version),
             )
             return changed
 
@@ -1094,6 +1102,24 @@ class Transaction:
         )
         self.problems = ProblemRecords(run, context)
         self.audit = AuditTrail(run, context)
+        self.holiday_notices = HolidayNotices(run, context)
+        self._run_work = run
+
+    def counting_rules(self, rules: ProblemRules = DEFAULT_RULES) -> ProblemRules:
+        """``rules`` counting working days on this store's calendar (its holiday notices).
+
+        Every reader of the store counts with it: pass the result wherever
+        rules are taken, or let the library's own functions do it for you
+        (they all do). See :func:`~jinjiecu.storage.notices.counting_rules`.
+        """
+        check(
+            isinstance(rules, ProblemRules),
+            field="rules",
+            expected="a ProblemRules",
+            received=rules,
+        )
+        resolved: ProblemRules = self._run_work(lambda session: counting_rules(session, rules))
+        return resolved
 
 
 class Store(Transaction, abc.ABC):

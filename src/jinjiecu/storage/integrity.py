@@ -1,7 +1,8 @@
 """Tamper-evident history: one hash chain per store, checkpoints and :func:`verify`.
 
-Every appended transition, every version of a finance record and every audit
-entry gets the store's next chain sequence number and a digest::
+Every appended transition, every version of a finance record or of a year's
+holiday notice, and every audit entry gets the store's next chain sequence
+number and a digest::
 
     digest(n) = SHA-256(digest(n - 1) + canonical(entry n))
 
@@ -9,7 +10,8 @@ where ``digest(0)`` is :data:`GENESIS` (64 zeros) and ``canonical`` is the
 entry's kind, key and value (the serialisation converter's unstructured form)
 as JSON with sorted keys, no whitespace and UTF-8 text. The keys are
 ``"<problem id>#<sequence>"`` for transitions, ``"<kind>/<id>#<version>"`` for
-finance records and the sequence number for audit entries.
+finance records, ``"<year>#<version>"`` for holiday notices and the sequence
+number for audit entries.
 
 The chain's head (sequence number and digest) is a :class:`Checkpoint`:
 export it with :meth:`Checkpoint.to_json` and keep it somewhere else (a
@@ -47,12 +49,13 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from jinjiecu.domain.problem import Transition
+    from jinjiecu.domain.problem import Problem, Transition
     from jinjiecu.storage.base import Session, Store
 
 __all__ = [
     "AUDIT",
     "GENESIS",
+    "NOTICE",
     "RECORD",
     "TRANSITION",
     "ChainLink",
@@ -67,9 +70,12 @@ __all__ = [
     "chain_digest",
     "data_text",
     "extend_chain",
+    "notice_key",
     "record_key",
     "sharing_data_texts",
+    "transition_audits",
     "transition_content",
+    "transition_entries",
     "transition_key",
     "transition_text",
     "transition_value",
@@ -85,6 +91,8 @@ RECORD = "record"
 """Chain kind of one version of a finance record."""
 AUDIT = "audit"
 """Chain kind of an audit entry."""
+NOTICE = "notice"
+"""Chain kind of one version of a year's holiday notice (:mod:`jinjiecu.storage.notices`)."""
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
@@ -237,6 +245,11 @@ def audit_key(seq: int) -> str:
     return str(seq)
 
 
+def notice_key(year: int, version: int) -> str:
+    """The chain key of one version of a year's holiday notice."""
+    return f"{year}#{version}"
+
+
 def transition_value(transition: Transition) -> dict[str, Any]:
     """A transition unstructured (equal to ``unstructure(transition)``, built faster by hand)."""
     actor = transition.actor
@@ -381,6 +394,27 @@ def transition_content(transition: Transition) -> tuple[str, str]:
             '"}}',
         )
     )
+
+
+def transition_entries(problem: Problem, after: int = 0) -> Iterator[tuple[str, str, str]]:
+    """The chain entries ``(kind, key, canonical text)`` of the transitions after ``after``."""
+    for transition in problem.transitions[after:]:
+        key, content = transition_content(transition)
+        yield TRANSITION, key, content
+
+
+def transition_audits(problem: Problem, after: int = 0) -> list[PendingAudit]:
+    """Audit entries, one per transition of ``problem`` after ``after``, by its actor."""
+    return [
+        PendingAudit(
+            actor=t.actor,
+            action=t.event.value,
+            object_kind="problem",
+            object_id=problem.id,
+            detail=f"transition {t.sequence}",
+        )
+        for t in problem.transitions[after:]
+    ]
 
 
 @attrs.frozen(kw_only=True)

@@ -38,6 +38,7 @@ from jinjiecu.storage.base import (
 from jinjiecu.storage.integrity import (
     AUDIT,
     GENESIS,
+    NOTICE,
     RECORD,
     TRANSITION,
     ChainLink,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 
     from jinjiecu.domain.policy import AuditEntry, Policy
     from jinjiecu.domain.problem import Problem
+    from jinjiecu.storage.notices import NoticeEntry
 
 __all__ = ["MemoryStore"]
 
@@ -89,6 +91,8 @@ class MemoryStore(Store):
         self._head: dict[str, Checkpoint] = {"head": Checkpoint(seq=0, digest=GENESIS)}
         self._audit: dict[int, AuditEntry] = {}
         self._versions: dict[tuple[str, str, int], Any] = {}
+        # Every version of every year's holiday notice: (year, version) -> entry.
+        self._notices: dict[tuple[int, int], NoticeEntry] = {}
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -113,6 +117,7 @@ class MemoryStore(Store):
             self._chain.clear()
             self._audit.clear()
             self._versions.clear()
+            self._notices.clear()
 
 
 class _MemorySession(Session):
@@ -313,11 +318,29 @@ class _MemorySession(Session):
                 content=canonical(RECORD, key, unstructure(record)),
                 fault=fault,
             )
+        for notice in store._notices.values():
+            yield StoredEntry(kind=NOTICE, key=notice.key, content=notice.chain_content())
         for seq, entry in store._audit.items():
             key = audit_key(seq)
             yield StoredEntry(
                 kind=AUDIT, key=key, content=canonical(AUDIT, key, audit_value(entry))
             )
+
+    def insert_notice(self, entry: NoticeEntry) -> None:
+        with self._one_write():
+            notices = self._store._notices
+            if (entry.year, entry.version) in notices:
+                found = max(version for year, version in notices if year == entry.year)
+                raise ConflictError(
+                    kind="holiday notice",
+                    id=str(entry.year),
+                    expected_version=entry.version - 1,
+                    actual_version=found,
+                )
+            self._set(notices, (entry.year, entry.version), entry)
+
+    def select_notices(self) -> list[NoticeEntry]:
+        return list(self._store._notices.values())
 
     def insert_audit(self, entries: Sequence[AuditEntry]) -> None:
         with self._one_write():

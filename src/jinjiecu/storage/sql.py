@@ -32,6 +32,9 @@ The schema (metrics query these tables directly; names and meanings are stable):
 - ``audit(seq, at, at_text, actor_kind, actor_id, actor_name, action,
   object_kind, object_id, outcome, detail)``: the audit trail; ``seq`` is the
   entry's number in the chain.
+- ``holiday_notices(year, version, entered_at, data)`` (schema version 2):
+  every version of every year's holiday notice
+  (:class:`~jinjiecu.storage.notices.NoticeEntry` as JSON in ``data``).
 
 Instants are INTEGER microseconds since the Unix epoch in SQLite and
 TIMESTAMPTZ in PostgreSQL; dates are ISO 8601 text in SQLite and DATE in
@@ -71,6 +74,7 @@ from jinjiecu.storage.base import FINANCE_KINDS, KINDS, Query, RecordKind, Sessi
 from jinjiecu.storage.integrity import (
     AUDIT,
     GENESIS,
+    NOTICE,
     RECORD,
     TRANSITION,
     ChainLink,
@@ -79,12 +83,14 @@ from jinjiecu.storage.integrity import (
     audit_key,
     canonical,
     data_text,
+    notice_key,
     readable,
     record_key,
     row_fault,
     transition_key,
     transition_text,
 )
+from jinjiecu.storage.notices import NoticeEntry
 
 __all__ = [
     "MIGRATIONS",
@@ -324,10 +330,21 @@ class Migration:
     statements: Callable[[Dialect], list[str]]
 
 
+_SCHEMA_V2 = """
+CREATE TABLE holiday_notices (
+    year INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    entered_at {instant} NOT NULL,
+    data {json} NOT NULL,
+    PRIMARY KEY (year, version)
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "records, problems, transitions, idempotency", lambda d: _statements(_SCHEMA_V1, d)
     ),
+    Migration(2, "holiday notices kept in the store", lambda d: _statements(_SCHEMA_V2, d)),
 )
 """Every schema change, in order; a store applies the ones its database lacks when it opens."""
 
@@ -685,6 +702,11 @@ def _current_fault(
         return f"the stored version cannot be read: {readable(error)}"
     expected[2] = version
     return row_fault(RECORD_COLUMNS, tuple(row), tuple(expected))
+
+
+def _notice_entry(data: str) -> NoticeEntry:
+    """A stored notice version; damaged JSON raises :class:`~jinjiecu.errors.StorageError`."""
+    return structure(from_json(data), NoticeEntry)
 
 
 # ---------------------------------------------------------------------- queries
@@ -1129,11 +1151,83 @@ class SQLSession(Session):
         number: int = self.rows("SELECT count(*) FROM audit")[0][0]
         return number
 
+    def insert_notice(self, entry: NoticeEntry) -> None:
+        """Store one version of a year's notice."""
+        try:
+            with self.atomic():
+                self.change(
+                    "INSERT INTO holiday_notices (year, version, entered_at, data) "
+                    "VALUES (?, ?, ?, ?)",
+                    [
+                        entry.year,
+                        entry.version,
+                        self.dialect.to_instant(entry.entered_at),
+                        _json_text(unstructure(entry)),
+                    ],
+                )
+        except UniqueKeyError as error:
+            found = self.rows(
+                "SELECT max(version) FROM holiday_notices WHERE year = ?", [entry.year]
+            )
+            raise ConflictError(
+                kind="holiday notice",
+                id=str(entry.year),
+                expected_version=entry.version - 1,
+                actual_version=int(found[0][0]),
+            ) from error
+
+    def select_notices(self) -> list[NoticeEntry]:
+        """Every version of every notice."""
+        found = self.rows("SELECT data FROM holiday_notices ORDER BY year, version")
+        return [_notice_entry(data) for (data,) in found]
+
+    def problems_due_from(self, day: dt.date) -> Iterator[Problem]:
+        """Problems whose current deadline is on or after ``day``, ordered by id."""
+        found = self.rows(
+            f"SELECT {_TRANSITION_READ} FROM transitions t "
+            "JOIN problems p ON t.problem_id = p.id WHERE p.deadline >= ? "
+            "ORDER BY t.problem_id, t.sequence",
+            [self.dialect.to_day(day)],
+        )
+        return iter(
+            [
+                Problem.from_history(read_transition(row) for row in history)
+                for _id, history in itertools.groupby(found, key=lambda row: row[0])
+            ]
+        )
+
     def stored_entries(self) -> Iterator[StoredEntry]:
         """Every chained entry read back from the tables, with faults in the rows beside it."""
         yield from self._stored_transitions()
         yield from self._stored_records()
+        yield from self._stored_notices()
         yield from self._stored_audit()
+
+    def _stored_notices(self) -> Iterator[StoredEntry]:
+        dialect = self.dialect
+        for year, version, entered_at, data in self.rows(
+            "SELECT year, version, entered_at, data FROM holiday_notices"
+        ):
+            key = notice_key(year, version)
+            try:
+                value = from_json(data)
+            except StorageError as error:
+                yield StoredEntry(kind=NOTICE, key=key, content=None, fault=readable(error))
+                continue
+            fault = ""
+            try:
+                entry = structure(value, NoticeEntry)
+                if (entry.year, entry.version, dialect.to_instant(entry.entered_at)) != (
+                    year,
+                    version,
+                    entered_at,
+                ):
+                    fault = "column(s) year, version or entered_at do not match the entry"
+            except Exception as error:  # noqa: BLE001 - a stored version that cannot be rebuilt
+                fault = f"the stored notice cannot be read: {readable(error)}"
+            yield StoredEntry(
+                kind=NOTICE, key=key, content=canonical(NOTICE, key, value), fault=fault
+            )
 
     def _stored_transitions(self) -> Iterator[StoredEntry]:
         dialect = self.dialect

@@ -28,6 +28,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.domain import ids
+from jinjiecu.domain.calendar import HolidayNotice
 from jinjiecu.domain.campaign import Campaign, CampaignTargets
 from jinjiecu.domain.codes import CreditCode, DivisionCode
 from jinjiecu.domain.enterprise import Enterprise, Project
@@ -96,6 +97,7 @@ REGISTRY: dict[type[Any], tuple[str, tuple[Any, ...]]] = {
     Project: ("projects", ()),
     Visit: ("visits", ()),
     Actor: ("actors", ()),
+    HolidayNotice: ("holiday_notices", ()),
     Register: ("register_details", ()),
     Problem: ("problems", ()),
     GuaranteeLink: ("guarantee_links", ()),

@@ -33,7 +33,12 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from jinjiecu.domain.calendar import WorkingCalendar, china_calendar
+from jinjiecu.domain.calendar import (
+    HolidayNotice,
+    WorkingCalendar,
+    china_calendar,
+    statutory_holidays,
+)
 from jinjiecu.domain.campaign import Campaign, CampaignKind, CampaignTargets
 from jinjiecu.domain.clock import CHINA_TZ, local_date
 from jinjiecu.domain.codes import (
@@ -60,6 +65,7 @@ from jinjiecu.domain.events import (
     HandlingLevel,
     MergeInto,
     Reassign,
+    RecountDeadline,
     Register,
     Reject,
     Reopen,
@@ -166,6 +172,7 @@ __all__ = [
     "free_texts",
     "guarantee_links",
     "guarantee_networks",
+    "holiday_notices",
     "ids",
     "leaders",
     "loan_renewals",
@@ -375,6 +382,28 @@ def working_dates(
         msg = f"no working day from {min_value} to {max_value}"
         raise ValueError(msg)
     return st.sampled_from(days)
+
+
+def holiday_notices(year: int | None = None) -> st.SearchStrategy[HolidayNotice]:
+    """Valid State Council notices for ``year`` (default: the first provisional year).
+
+    Every statutory holiday is off; some other weekdays are off too, and some
+    Saturdays and Sundays are worked (调休), as real notices arrange them.
+    Each notice passes :meth:`~jinjiecu.domain.calendar.HolidayNotice.check_statutory`.
+    """
+    chosen = china_calendar().provisional_years[0] if year is None else year
+    statutory = statutory_holidays(chosen)
+    first = dt.date(chosen, 1, 1)
+    days = [first + dt.timedelta(days=i) for i in range((dt.date(chosen + 1, 1, 1) - first).days)]
+    weekdays = [day for day in days if day.weekday() < 5 and day not in statutory]
+    weekends = [day for day in days if day.weekday() >= 5 and day not in statutory]
+    return st.builds(
+        lambda extra_off, workdays: HolidayNotice(
+            year=chosen, days_off=set(statutory) | extra_off, workdays=workdays
+        ),
+        st.sets(st.sampled_from(weekdays), max_size=8),
+        st.sets(st.sampled_from(weekends), max_size=8),
+    )
 
 
 # ---- organisation, campaign, enterprise, visit ----
@@ -804,6 +833,15 @@ def _event_data(
             if other == problem.id:  # a filter would often give up on the shrunk ids
                 other = ProblemId(f"{other}-original")
             return MergeInto(duplicate_of=other)
+        case Event.RECOUNT_DEADLINE:
+            # Well formed, and always refused by apply: the store records recounts itself.
+            previous = problem.deadline or day
+            shift = draw(st.integers(min_value=1, max_value=10))
+            return RecountDeadline(
+                previous_deadline=previous,
+                new_deadline=previous + dt.timedelta(days=shift),
+                reason=draw(_REQUIRED_TEXTS),
+            )
         case _:  # Event.REGISTER: refused by event_data() before drawing
             msg = "register is not applied to a problem; draw register_details() instead"
             raise InvalidArgument(msg)
@@ -829,8 +867,9 @@ def event_data(
     Deadlines stay at least 30 days before the calendar's last covered day.
 
     An event that is not allowed now still gets well-formed data (a test can
-    check that it is refused); ``register`` raises ``InvalidArgument`` (use
-    :func:`register_details`).
+    check that it is refused), and so does ``recount_deadline``, which the
+    store records and ``apply`` always refuses; ``register`` raises
+    ``InvalidArgument`` (use :func:`register_details`).
     """
     if event is Event.REGISTER:
         msg = "register is not applied to a problem; draw register_details() instead"

@@ -131,6 +131,7 @@ def test_the_tables_live_in_the_store_schema_with_its_version(
         ("audit",),
         ("chain",),
         ("chain_head",),
+        ("holiday_notices",),
         ("idempotency",),
         ("meta",),
         ("problems",),

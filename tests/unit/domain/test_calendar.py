@@ -21,12 +21,35 @@ if TYPE_CHECKING:
 CAL = china_calendar()
 DAY = timedelta(days=1)
 BEFORE_DATA = date(2000, 12, 31)
-AFTER_DATA = CAL.last_day + DAY  # 2027-01-01 with holidays 0.109
+AFTER_DATA = CAL.last_day + DAY  # 2029-01-01 with holidays 0.109: 2027 and 2028 are provisional
 
 
 # ---- a naive, day-by-day reference built straight from the holidays data ----
 
-_CN = holidays.country_holidays("CN", years=range(2001, CAL.covered_years.stop))
+_CN = holidays.country_holidays("CN", years=CAL.official_years)
+# The statutory holidays of the provisional years, typed from the national rule as
+# amended in 2024 and the lunar calendar, independently of the holidays package.
+_STATUTORY = {
+    2027: [
+        date(2027, 1, 1),
+        *(date(2027, 2, 5) + timedelta(days=i) for i in range(4)),  # 除夕, 正月初一至初三
+        date(2027, 4, 5),
+        date(2027, 5, 1),
+        date(2027, 5, 2),
+        date(2027, 6, 9),
+        date(2027, 9, 15),
+        *(date(2027, 10, i) for i in (1, 2, 3)),
+    ],
+    2028: [
+        date(2028, 1, 1),
+        *(date(2028, 1, 25) + timedelta(days=i) for i in range(4)),
+        date(2028, 4, 4),
+        date(2028, 5, 1),
+        date(2028, 5, 2),
+        date(2028, 5, 28),
+        *(date(2028, 10, i) for i in (1, 2, 3)),  # Mid-Autumn falls on 3 October
+    ],
+}
 
 
 def naive_is_working(
@@ -38,6 +61,8 @@ def naive_is_working(
         return True
     if day in extra_holidays:
         return False
+    if day.year in CAL.provisional_years:
+        return day.weekday() < 5 and day not in _STATUTORY[day.year]
     if day.weekday() >= 5:
         return day in _CN.weekend_workdays
     return day not in _CN
@@ -289,11 +314,14 @@ def test_every_covered_day_matches_the_naive_reference() -> None:
 
 
 def test_covered_years_come_from_the_official_data() -> None:
-    years = CAL.covered_years
+    years = CAL.official_years
+    assert years == CAL.package_years
     assert years.start == 2001  # holidays 0.109: State Council notices for 2001–2026
     assert years.stop >= 2027
+    assert CAL.provisional_years == range(years.stop, years.stop + 2)
+    assert CAL.covered_years == range(years.start, years.stop + 2)
     assert CAL.first_day == date(years[0], 1, 1)
-    assert CAL.last_day == date(years[-1], 12, 31)
+    assert CAL.last_day == date(years.stop + 1, 12, 31)
     # Every covered year lists its own make-up workdays; the next year does not yet.
     for year in [*years, years.stop]:
         in_year = {

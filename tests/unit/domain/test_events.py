@@ -21,6 +21,7 @@ from jinjiecu.domain.events import (
     HandlingLevel,
     MergeInto,
     Reassign,
+    RecountDeadline,
     Register,
     Reject,
     Reopen,
@@ -314,11 +315,27 @@ def test_extend_deadline_needs_one_of_date_or_working_days() -> None:
     assert caught.value.received == (None, None)
 
 
-def test_extend_deadline_refuses_both_date_and_working_days() -> None:
+def test_extend_deadline_needs_a_date_or_working_days() -> None:
     with pytest.raises(ValidationError) as caught:
-        ExtendDeadline(approval="分管领导批准", new_deadline=OCT_15, working_days=5)
+        ExtendDeadline(approval="分管领导批准")
     assert caught.value.field == "new_deadline"
-    assert caught.value.received == (OCT_15, 5)
+    assert caught.value.received == (None, None)
+    # Both is what the recorded event holds: the date counted and the days it was counted from.
+    both = ExtendDeadline(approval="分管领导批准", new_deadline=OCT_15, working_days=5)
+    assert (both.new_deadline, both.working_days) == (OCT_15, 5)
+
+
+def test_a_recount_moves_the_deadline_and_says_why() -> None:
+    recount = RecountDeadline(
+        previous_deadline=OCT_15, new_deadline=OCT_15 + dt.timedelta(3), reason="按通知重算"
+    )
+    assert recount.event.label == "时限重算"
+    with pytest.raises(ValidationError) as caught:
+        RecountDeadline(previous_deadline=OCT_15, new_deadline=OCT_15, reason="按通知重算")
+    assert caught.value.field == "new_deadline"
+    with pytest.raises(ValidationError) as caught:
+        RecountDeadline(previous_deadline=OCT_15, new_deadline=OCT_15 + dt.timedelta(1), reason=" ")
+    assert caught.value.field == "reason"
 
 
 @pytest.mark.parametrize("approval", ["", "   ", "\n\t"])

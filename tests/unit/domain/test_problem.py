@@ -23,6 +23,7 @@ from jinjiecu.domain.events import (
     HandlingLevel,
     MergeInto,
     Reassign,
+    RecountDeadline,
     Register,
     Reject,
     Reopen,
@@ -497,11 +498,21 @@ def test_extend_deadline_to_a_new_date() -> None:
     assert last(problem).data == extend
 
 
-def test_extend_deadline_by_working_days_records_the_new_date_only() -> None:
+def test_extend_deadline_by_working_days_records_the_new_date_and_the_days() -> None:
     problem = step(in_progress(), ExtendDeadline(approval="办公室批准", working_days=5), d(10, 15))
     # Five working days after 16 October: 17, 18, 21, 22, 23.
     assert problem.deadline == d(10, 23)
-    assert last(problem).data == ExtendDeadline(approval="办公室批准", new_deadline=d(10, 23))
+    assert last(problem).data == ExtendDeadline(
+        approval="办公室批准", new_deadline=d(10, 23), working_days=5
+    )
+
+
+def test_extend_deadline_refuses_both_a_date_and_working_days() -> None:
+    both = ExtendDeadline(approval="办公室批准", new_deadline=d(10, 25), working_days=5)
+    with pytest.raises(ValidationError) as caught:
+        step(in_progress(), both, d(10, 15))
+    assert caught.value.field == "new_deadline"
+    assert caught.value.received == (d(10, 25), 5)
 
 
 def test_extend_deadline_by_working_days_counts_the_make_up_saturday() -> None:
@@ -543,7 +554,9 @@ def test_extend_deadline_sets_the_first_deadline_of_a_reopened_on_the_spot_probl
     assert reopened.deadline is None
     given = step(reopened, ExtendDeadline(approval="批准", working_days=5), d(9, 30), 12)
     assert given.deadline == d(10, 12)  # five working days after 30 September
-    assert last(given).data == ExtendDeadline(approval="批准", new_deadline=d(10, 12))
+    assert last(given).data == ExtendDeadline(
+        approval="批准", new_deadline=d(10, 12), working_days=5
+    )
     with pytest.raises(ValidationError) as caught:
         step(reopened, ExtendDeadline(approval="批准", new_deadline=d(9, 29)), d(9, 30), 12)
     assert caught.value.field == "new_deadline"
@@ -900,6 +913,11 @@ ILLEGAL: list[tuple[Event, Callable[[], Problem], EventData]] = [
     (Event.EXTEND_DEADLINE, resolved, ExtendDeadline(approval="批准", working_days=1)),
     (Event.SUSPEND, registered, Suspend(reason="等待")),
     (Event.RESUME, assigned, Resume()),
+    (
+        Event.RECOUNT_DEADLINE,
+        registered,
+        RecountDeadline(previous_deadline=d(10, 15), new_deadline=d(10, 16), reason="重算"),
+    ),
     (Event.RESOLVE, explained, Resolve(summary="解决")),
     (Event.EXPLAIN, suspended, Explain(explanation="解释")),
     (Event.FOLLOW_UP, registered, SATISFIED),
@@ -1612,3 +1630,105 @@ def test_a_sub_categorys_own_rule_beats_its_parents_level_rule() -> None:
     assert POLICY.working_days("loan_renewal", L.COUNTY, CUSTOM.taxonomy) == 2
     assert POLICY.working_days("loan_renewal", L.LOCAL, CUSTOM.taxonomy) == 6
     assert POLICY.working_days("land", L.CITY_DEPARTMENT, CUSTOM.taxonomy) == 20
+
+
+# ---- recounting a deadline on a changed calendar ----
+
+SYSTEM = Actor(kind=ActorKind.SYSTEM, id="calendar", name="日历")
+# A city's own day off on 11 October moves every deadline counted across it by one working day.
+CITY_DAY = CAL.with_local_days(holidays=[d(10, 11)])
+
+
+OCT_20 = d(10, 20)
+
+
+def recount(problem: Problem, on: dt.date = OCT_20) -> Problem:
+    return problem.recount_deadline(CITY_DAY, at=at(on, 8), actor=SYSTEM, reason="本地放假")
+
+
+def test_a_recount_records_the_old_and_the_new_deadline() -> None:
+    before = in_progress()
+    assert before.deadline == d(10, 16)
+    after = recount(before)
+    assert after.version == before.version + 1
+    assert after.state is before.state
+    assert after.deadline == d(10, 17)
+    step_ = last(after)
+    assert (step_.event, step_.from_state, step_.to_state) == (
+        Event.RECOUNT_DEADLINE,
+        S.IN_PROGRESS,
+        S.IN_PROGRESS,
+    )
+    assert step_.data == RecountDeadline(
+        previous_deadline=d(10, 16), new_deadline=d(10, 17), reason="本地放假"
+    )
+    assert Problem.from_history(after.transitions) == after
+    assert recount(after) is after  # counted again on the same calendar: nothing moves
+
+
+def test_the_calendar_the_history_was_counted_on_recounts_nothing() -> None:
+    problem = step(suspended(), Resume(), d(10, 14))
+    assert problem.recounted_deadline(CAL) == problem.deadline
+    assert problem.recount_deadline(CAL, at=at(d(10, 20)), actor=SYSTEM, reason="x") is problem
+
+
+def test_a_recount_counts_extensions_and_pauses_again() -> None:
+    extended = step(in_progress(), ExtendDeadline(approval="批准", working_days=2), d(10, 9))
+    assert extended.deadline == d(10, 18)
+    assert extended.recounted_deadline(CITY_DAY) == d(10, 21)  # 17, then 18 and 21
+    paused = step(step(in_progress(), Suspend(reason="等待"), d(10, 17)), Resume(), d(10, 25))
+    # Paused 17–25 October: six working days (18, 21–25) push 16 October to 24 October.
+    assert paused.deadline == d(10, 24)
+    # With 25 October off, the pause is five working days: 16 October becomes 23 October.
+    resume_day_off = CAL.with_local_days(holidays=[d(10, 25)])
+    assert paused.recounted_deadline(resume_day_off) == d(10, 23)
+
+
+def test_dates_typed_in_as_dates_are_kept() -> None:
+    given_date = step(registered(), Assign(lead_department_id=LAND, deadline=d(10, 16)), SEP_27)
+    assert given_date.recounted_deadline(CITY_DAY) == d(10, 16)
+    assert recount(given_date) is given_date
+    moved = step(in_progress(), ExtendDeadline(approval="批准", new_deadline=d(10, 25)), d(10, 9))
+    assert moved.recounted_deadline(CITY_DAY) == d(10, 25)
+
+
+def test_a_settled_problem_is_recounted_and_a_dropped_one_is_not() -> None:
+    settled = recount(resolved())
+    assert settled.state is S.RESOLVED
+    assert settled.deadline == d(10, 17)
+    assert settled.settled_on_time
+    dropped = step(assigned(), Reject(reason="不予受理"), d(10, 8))
+    assert recount(dropped) is dropped
+    fresh = registered()
+    assert recount(fresh) is fresh
+
+
+def test_a_recount_cannot_be_applied_by_hand() -> None:
+    problem = in_progress()
+    data = RecountDeadline(previous_deadline=d(10, 16), new_deadline=d(10, 18), reason="手工")
+    error = assert_illegal(problem, data)
+    assert "recorded by the store" in str(error)
+    assert Event.RECOUNT_DEADLINE not in allowed_events(problem)
+
+
+def test_a_recount_before_the_last_step_is_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        recount(in_progress(), on=d(9, 1))
+    assert caught.value.field == "at"
+
+
+def test_a_stored_recount_must_start_from_the_deadline_in_force() -> None:
+    problem = in_progress()
+    forged = Transition(
+        problem_id=PID,
+        sequence=problem.version + 1,
+        event=Event.RECOUNT_DEADLINE,
+        from_state=S.IN_PROGRESS,
+        to_state=S.IN_PROGRESS,
+        at=at(d(10, 20)),
+        actor=SYSTEM,
+        data=RecountDeadline(previous_deadline=d(10, 15), new_deadline=d(10, 18), reason="重算"),
+    )
+    with pytest.raises(HistoryError) as caught:
+        Problem.from_history([*problem.transitions, forged])
+    assert "deadline then in force" in str(caught.value)

@@ -43,7 +43,14 @@ from jinjiecu.domain.events import (
 )
 from jinjiecu.domain.ids import DepartmentId, EnterpriseId, ProblemId, RegionId
 from jinjiecu.domain.problem import DEFAULT_RULES, Actor, ActorKind, Problem, allowed_events
-from jinjiecu.domain.workflow import Event, ProblemState, events_from, target_of
+from jinjiecu.domain.workflow import (
+    EXCLUDED_STATES,
+    SYSTEM_EVENTS,
+    Event,
+    ProblemState,
+    events_from,
+    target_of,
+)
 from jinjiecu.errors import CalendarCoverageError, IllegalTransitionError, ValidationError
 from jinjiecu.testing.strategies import (
     actors,
@@ -91,6 +98,8 @@ FRESH_PROBLEMS = st.sampled_from([None, *ProblemState]).flatmap(
     lambda state: problems(state, max_start=STARTS_END, max_steps=6, rules=RULES)
 )
 LEADS = ids(DepartmentId)
+# A city's own days off, for recounts on a calendar other than the one the history used.
+LOCAL_DAYS = st.sets(RANDOM_DATES, max_size=40)
 CO_DEPARTMENTS = st.lists(ids(DepartmentId, "co-department"), max_size=2, unique=True)
 
 
@@ -174,7 +183,7 @@ def model_allowed(problem: Problem) -> set[Event]:
         Event.REOPEN: dissatisfied,
         Event.ESCALATE: problem.level is not HandlingLevel.PROVINCE,
     }
-    return {e for e in events_from(problem.state) if guards.get(e, True)}
+    return {e for e in events_from(problem.state) if e not in SYSTEM_EVENTS and guards.get(e, True)}
 
 
 def attempt(
@@ -311,6 +320,9 @@ class ProblemMachine(RuleBasedStateMachine):
         super().__init__()
         self.problem: Problem | None = None
         self.steps_on_it = 0  # steps taken on the current problem
+        # Whether the whole history was counted on CAL (a recount on another calendar
+        # ends that until a recount on CAL brings the deadline back to CAL's count).
+        self.counted_on_cal = True
 
     @property
     def current(self) -> Problem:
@@ -341,6 +353,7 @@ class ProblemMachine(RuleBasedStateMachine):
         # a fresh problem from the public strategy may start in any of them.
         self.problem = problem
         self.steps_on_it = 0
+        self.counted_on_cal = True
 
     @rule(data=st.data(), count=st.integers(min_value=1, max_value=4))
     def apply_allowed_events(self, data: st.DataObject, count: int) -> None:
@@ -402,6 +415,41 @@ class ProblemMachine(RuleBasedStateMachine):
         assert self.problem is before
         assert_unchanged(before, kept)
 
+    @rule(data=st.data(), days=LOCAL_DAYS, back_on_cal=st.booleans())
+    def recount_on_another_calendar(
+        self, data: st.DataObject, days: set[dt.date], back_on_cal: bool
+    ) -> None:
+        self.steps_on_it += 1
+        before = self.current
+        kept = snapshot(before)
+        calendar = CAL if back_on_cal else CAL.with_local_days(holidays=days)
+        at = data.draw(moments_after(before.transitions[-1].at), label="at")
+        actor = Actor(kind=ActorKind.SYSTEM, id="calendar")
+        after = before.recount_deadline(calendar, at=at, actor=actor, reason="日历变更")
+        assert_unchanged(before, kept)
+        if before.deadline is None or before.state in EXCLUDED_STATES:
+            assert after is before
+            return
+        if after is before:
+            assert before.recounted_deadline(calendar) == before.deadline
+        else:
+            recorded = after.transitions[-1]
+            assert (recorded.event, recorded.from_state, recorded.to_state, recorded.at) == (
+                Event.RECOUNT_DEADLINE,
+                before.state,
+                before.state,
+                at,
+            )
+            assert after.version == before.version + 1
+            assert after.deadline == before.recounted_deadline(calendar) != before.deadline
+            assert registration(after) == registration(before)
+            assert allowed_events(after) == allowed_events(before)
+            # Counted again on the same calendar, nothing moves.
+            again = after.recount_deadline(calendar, at=at, actor=actor, reason="日历变更")
+            assert again is after
+            self.problem = after
+            self.counted_on_cal = back_on_cal
+
     @rule(data=st.data())
     def check_allowed_events_are_exactly_those_that_apply(self, data: st.DataObject) -> None:
         self.steps_on_it += 1
@@ -437,6 +485,12 @@ class ProblemMachine(RuleBasedStateMachine):
         problem = self.current
         assert Problem.from_history(problem.transitions) == problem
         assert problem.transitions[-1].to_state is problem.state
+
+    @invariant()
+    def the_deadline_is_the_one_its_calendar_counts(self) -> None:
+        problem = self.current
+        if self.counted_on_cal:
+            assert problem.recounted_deadline(CAL) == problem.deadline
 
     @invariant()
     def a_deadline_is_set_by_assigning_or_extending(self) -> None:

@@ -10,6 +10,7 @@ from jinjiecu.domain.workflow import (
     EXCLUDED_STATES,
     FINAL_STATES,
     INITIAL_STATE,
+    SYSTEM_EVENTS,
     TRANSITIONS,
     Event,
     ProblemState,
@@ -72,6 +73,7 @@ def test_events_carry_chinese_labels() -> None:
         "extend_deadline": "延期",
         "suspend": "暂缓",
         "resume": "恢复办理",
+        "recount_deadline": "时限重算",
         "resolve": "解决",
         "explain": "解释",
         "follow_up": "回访",
@@ -133,6 +135,7 @@ def test_events_from_lists_the_table_in_declaration_order() -> None:
         E.START,
         E.ESCALATE,
         E.EXTEND_DEADLINE,
+        E.RECOUNT_DEADLINE,
         E.RESOLVE,
         E.EXPLAIN,
         E.REJECT,
@@ -144,15 +147,35 @@ def test_events_from_lists_the_table_in_declaration_order() -> None:
         E.ESCALATE,
         E.EXTEND_DEADLINE,
         E.SUSPEND,
+        E.RECOUNT_DEADLINE,
         E.RESOLVE,
         E.EXPLAIN,
         E.WITHDRAW,
         E.MERGE_INTO,
     )
-    assert events_from(S.SUSPENDED) == (E.EXTEND_DEADLINE, E.RESUME, E.WITHDRAW, E.MERGE_INTO)
-    assert events_from(S.RESOLVED) == (E.FOLLOW_UP, E.CLOSE, E.REOPEN)
-    assert events_from(S.EXPLAINED) == (E.FOLLOW_UP, E.CLOSE, E.REOPEN)
-    assert events_from(S.CLOSED) == (E.FOLLOW_UP, E.REOPEN)
+    assert events_from(S.SUSPENDED) == (
+        E.EXTEND_DEADLINE,
+        E.RESUME,
+        E.RECOUNT_DEADLINE,
+        E.WITHDRAW,
+        E.MERGE_INTO,
+    )
+    assert events_from(S.RESOLVED) == (E.RECOUNT_DEADLINE, E.FOLLOW_UP, E.CLOSE, E.REOPEN)
+    assert events_from(S.EXPLAINED) == (E.RECOUNT_DEADLINE, E.FOLLOW_UP, E.CLOSE, E.REOPEN)
+    assert events_from(S.CLOSED) == (E.RECOUNT_DEADLINE, E.FOLLOW_UP, E.REOPEN)
+
+
+def test_the_store_records_deadline_recounts_in_every_state_with_a_deadline() -> None:
+    assert {E.RECOUNT_DEADLINE} == SYSTEM_EVENTS
+    assert TRANSITIONS[E.RECOUNT_DEADLINE].target is None  # keeps the state
+    assert TRANSITIONS[E.RECOUNT_DEADLINE].sources == {
+        S.ASSIGNED,
+        S.IN_PROGRESS,
+        S.SUSPENDED,
+        S.RESOLVED,
+        S.EXPLAINED,
+        S.CLOSED,
+    }
 
 
 @pytest.mark.parametrize("state", [S.REJECTED, S.WITHDRAWN, S.MERGED])

@@ -21,7 +21,7 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from jinjiecu.domain import ids
-from jinjiecu.domain.calendar import china_calendar
+from jinjiecu.domain.calendar import HolidayNotice, china_calendar
 from jinjiecu.domain.clock import CHINA_TZ
 from jinjiecu.domain.codes import CreditCode, DivisionCode, is_valid_credit_code
 from jinjiecu.domain.enterprise import Enterprise
@@ -168,6 +168,12 @@ def valid_event_data(pair: tuple[Problem, EventData]) -> None:
     valid_problem(after)
 
 
+def valid_notice(notice: HolidayNotice) -> None:
+    valid_record(notice)
+    notice.check_statutory()
+    assert china_calendar().with_notice(notice).notice_for(notice.year) == notice
+
+
 # Every public strategy, with its default arguments, and how its values are checked.
 CHECKS: dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], None]]] = {
     "actors": (js.actors(), valid_record),
@@ -190,6 +196,7 @@ CHECKS: dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], None]]] = {
     "free_texts": (js.free_texts(), valid_free_text),
     "guarantee_links": (js.guarantee_links(), valid_record),
     "guarantee_networks": (js.guarantee_networks(), valid_record),
+    "holiday_notices": (js.holiday_notices(), valid_notice),
     "ids": (st.sampled_from(ID_TYPES).flatmap(js.ids), valid_id),
     "leaders": (js.leaders(), valid_record),
     "loan_renewals": (js.loan_renewals(), valid_record),
