@@ -539,9 +539,11 @@ def mask_name(name: str) -> str:
 
 _D = "[0-9０-９]"
 _SEP = "[ \u00a0\u3000\\-－]"
-# A masked number (138****5678, or 130* ***1300 when grouped 4-4-3) still counts as a
-# number next to the digits around it, so that masking twice changes nothing.
-_NOT_AFTER_NUMBER = rf"(?<!{_D})(?<!{_D}[.．])(?<![*＊])(?<![*＊]{_SEP})"
+# A masked number (138****5678; 130* ***1300 when grouped 4-4-3) still counts as a number
+# next to the digits around it, so that masking twice changes nothing.
+_NOT_AFTER_NUMBER = (
+    rf"(?<!{_D})(?<!{_D}[.．])(?<![*＊]{{4}})(?<![*＊]{{4}}{_SEP})(?<![*＊]{_SEP}[*＊]{{3}})"
+)
 _NOT_BEFORE_NUMBER = rf"(?!{_D})(?![.．]{_D})(?![*＊]+{_SEP}?{_D})"
 
 _MOBILE_IN_TEXT = re.compile(

@@ -473,6 +473,9 @@ def test_a_number_masked_in_4_4_3_groups_is_not_masked_again() -> None:
     once = mask_text("1300 0001300 0000000")
     assert once == "130* ***1300 0000000"
     assert mask_text(once) == once
+    # A star or a bullet before a number is no masked number: the number is still masked.
+    assert mask_text("* 13000000000 ") == "* 130****0000 "
+    assert mask_text("*13000000000") == "*130****0000"
 
 
 @given(st.lists(SEGMENTS, max_size=6).map("".join))
