@@ -1071,8 +1071,10 @@ def test_a_corrected_notice_needs_replace_and_keeps_the_first(
     assert code == ExitCode.DATA
     assert_one_clean_line(err)
     assert "--replace" in err
+    # As an option the file does not replace the store's notice: a note says it differs.
     code, _, err = run(capsys, "stats", "--store", own_db, "--holiday-notice", path)
-    assert code == ExitCode.DATA
+    assert code == 0
+    assert "differs from the store's 2027 notice (version 1)" in err
     assert "--replace" in err
     code, _, err = run(capsys, "calendar", "add-notice", path, "--replace", "--store", own_db)
     assert code == 0, err
@@ -1085,6 +1087,11 @@ def test_a_corrected_notice_needs_replace_and_keeps_the_first(
     assert "2027-02-11" not in shown["weekdays_off"]
     assert shown["source"] == "notice"
     assert shown["notice"]["version"] == 2
+    # The first file, still given (say, left in the environment), changes nothing.
+    code, _, err = run(capsys, "stats", "--store", own_db, "--holiday-notice", str(TEST_NOTICE))
+    assert code == 0
+    assert "differs from the store's 2027 notice (version 2)" in err
+    assert len(run_json(capsys, "calendar", "list", "--store", own_db)["notices"]) == 2
 
 
 def test_calendar_show_marks_days_off_workdays_and_the_source(
@@ -1137,7 +1144,6 @@ def test_a_date_beyond_the_provisional_years_says_what_to_do(
         ),
         (f"year = {NEXT_YEAR}\ndays_off = []\n", "workdays"),
         (f"year = {NEXT_YEAR + 1}\ndays_off = []\nworkdays = []\n", "year"),
-        (f"year = {NEXT_YEAR - 1}\ndays_off = []\nworkdays = []\n", "year"),
         (f"year = {NEXT_YEAR}\ndays_off = []\nworkdays = []\n", "days_off"),  # no holidays
         ("year = [\n", "notice"),
         (f"year = {NEXT_YEAR}\ndays_off = []\nworkdays = []\nholidays = []\n", "holidays"),
@@ -1160,6 +1166,23 @@ def test_a_bad_notice_is_named_with_its_file(
     assert run_json(capsys, "calendar", "list", "--store", own_db)["notices"] == []
 
 
+def test_a_notice_for_a_year_the_package_covers_is_left_to_the_package(
+    capsys: pytest.CaptureFixture[str], own_db: str, tmp_path: Path
+) -> None:
+    covered = NEXT_YEAR - 1
+    notice = _notice(tmp_path, f"year = {covered}\ndays_off = []\nworkdays = []\n", "旧.toml")
+    code, _, err = run(capsys, "calendar", "add-notice", notice, "--store", own_db)
+    assert code == ExitCode.DATA
+    assert_one_clean_line(err)
+    assert "year" in err
+    assert f"{covered}" in err
+    # Given as an option, it is only noted: the package's data is the official calendar.
+    code, _, err = run(capsys, "stats", "--store", own_db, "--holiday-notice", notice)
+    assert code == 0
+    assert f"{covered} is covered by the holidays package" in err
+    assert run_json(capsys, "calendar", "list", "--store", own_db)["notices"] == []
+
+
 def test_a_missing_notice_file_is_a_file_error(
     capsys: pytest.CaptureFixture[str], demo_db: str, tmp_path: Path
 ) -> None:
@@ -1177,7 +1200,7 @@ def test_calendar_recount_recounts_nothing_on_an_unchanged_calendar(
     capsys: pytest.CaptureFixture[str], own_db: str
 ) -> None:
     done = run_json(capsys, "calendar", "recount", "--store", own_db)
-    assert done == {"written": True, "notice": None, "moved": []}
+    assert done == {"written": False, "notice": None, "moved": []}
     code, out, _ = run(capsys, "calendar", "recount", "--store", own_db, "--lang", "en")
     assert code == 0
     assert "0 deadlines moved" in out

@@ -6,7 +6,7 @@ import calendar as month_grid
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from jinjiecu.cli._app import json_option
+from jinjiecu.cli._app import _date, json_option
 from jinjiecu.cli._commands import notice_actor, opened, read_notice
 from jinjiecu.cli._text import fail, table
 from jinjiecu.domain.calendar import DaySource
@@ -94,6 +94,13 @@ def add_commands(commands: _Commands) -> None:
         "Recount every deadline on the store's current calendar (after an upgrade of the "
         "holidays package covers a year counted provisionally).",
         run_calendar_recount,
+    )
+    recount.add_argument(
+        "--since",
+        metavar="DATE",
+        type=_date,
+        help="只重算此日以后计算的时限 / only deadlines counted over days from this one on "
+        "(默认 default: every deadline)",
     )
     _actor_options(recount)
     json_option(recount)
@@ -306,7 +313,9 @@ def run_calendar_add_notice(args: argparse.Namespace, ui: Ui) -> int:
             change = store.holiday_notices.add(notice, actor=notice_actor(args), replaces=replaces)
         except ValidationError as error:
             raise error.at(str(args.file)) from None
-        except ConflictError:
+        except ConflictError as error:
+            if error.kind != "holiday notice":
+                raise  # a problem changed while its deadline was recounted: add it again
             fail(
                 f"数据库中已有另一份{notice.year}年放假通知；如需更正，请加 --replace",
                 f"the store already has another {notice.year} holiday notice; add --replace "
@@ -335,7 +344,7 @@ def run_calendar_add_notice(args: argparse.Namespace, ui: Ui) -> int:
 def run_calendar_recount(args: argparse.Namespace, ui: Ui) -> int:
     """``jinjiecu calendar recount``: recount every deadline on the store's current calendar."""
     with opened(args, ui) as store:
-        change = store.holiday_notices.recount(actor=notice_actor(args))
+        change = store.holiday_notices.recount(actor=notice_actor(args), since=args.since)
     if ui.json:
         ui.dump(_change_json(change))
         return 0

@@ -67,35 +67,48 @@ def read_notice(path: str | Path) -> HolidayNotice:
 def add_notice_options(args: argparse.Namespace, store: Store, ui: Ui) -> None:
     """Add the notices of ``--holiday-notice`` (or ``$JINJIECU_HOLIDAY_NOTICES``) to the store.
 
-    Each file is added once: a notice already in the store is not written
-    again. A file that differs from the year's notice in the store is
-    refused; correct a notice with ``jinjiecu calendar add-notice FILE --replace``.
+    A file is added only for a year the store has no notice for, so a file
+    left in the environment after a correction changes nothing: the store's
+    notice stands, and a note says the file differs from it. A year the
+    ``holidays`` package covers is left to the package, with a note.
     """
-    from jinjiecu.errors import ConflictError, ValidationError  # noqa: PLC0415
-
     paths = getattr(args, "holiday_notice", None) or [
         part for part in os.environ.get(NOTICES_ENV, "").split(os.pathsep) if part.strip()
     ]
+    if not paths:
+        return
+    from jinjiecu.errors import ValidationError  # noqa: PLC0415
+
     notices = sorted(((read_notice(path), path) for path in paths), key=lambda pair: pair[0].year)
+    calendar = store.holiday_notices.calendar()
+    current = store.holiday_notices.current()
     for notice, path in notices:
+        year = notice.year
+        if year in calendar.package_years:
+            ui.note(
+                f"{year}年已有 holidays 数据包中的官方日历，未使用 {path}",
+                f"{year} is covered by the holidays package; {path} is not used",
+            )
+            continue
+        entry = current.get(year)
+        if entry is not None:
+            if entry.notice != notice:
+                ui.note(
+                    f"{path} 与数据库中的{year}年放假通知（第{entry.version}版）不同，"
+                    f"按数据库中的计算；如需更正：jinjiecu calendar add-notice {path} --replace",
+                    f"{path} differs from the store's {year} notice (version {entry.version}), "
+                    f"which is used; to correct it: jinjiecu calendar add-notice {path} --replace",
+                )
+            continue
         try:
-            change = store.holiday_notices.add(notice, actor=notice_actor(args))
+            store.holiday_notices.add(notice, actor=notice_actor(args))
         except ValidationError as error:
             raise error.at(str(path)) from None
-        except ConflictError:
-            fail(
-                f"数据库中已有另一份{notice.year}年放假通知；如需更正，请运行 "
-                f"jinjiecu calendar add-notice {path} --replace",
-                f"the store already has another {notice.year} holiday notice; to correct it, "
-                f"run `jinjiecu calendar add-notice {path} --replace`",
-                code=_DATA,
-            )
-        if change.written:
-            ui.note(
-                f"已将{notice.year}年放假通知写入数据库（{path}），此后无需再指定。",
-                f"Added the {notice.year} holiday notice ({path}) to the store; every command "
-                "now counts with it without the option.",
-            )
+        ui.note(
+            f"已将{year}年放假通知写入数据库（{path}），此后无需再指定。",
+            f"Added the {year} holiday notice ({path}) to the store; every command "
+            "now counts with it without the option.",
+        )
 
 
 def notice_actor(args: argparse.Namespace) -> Actor:
@@ -1201,8 +1214,9 @@ def run_problem_apply(args: argparse.Namespace, ui: Ui) -> int:
             note=args.note,
             expected_version=args.expected_version,
         )
+        calendar = store.holiday_notices.calendar()
     if ui.json:
-        ui.dump(problem_json(after, history=True))
+        ui.dump(problem_json(after, history=True, calendar=calendar))
         return 0
     event = after.transitions[-1].event
     ui.say(

@@ -459,9 +459,10 @@ class Problem:
     def settled_on_time(self) -> bool | None:
         """Whether the standing settlement came on or before the deadline.
 
-        ``None`` when the problem is not settled or never had a deadline. The
-        deadline cannot change while a problem is settled, so the current one
-        is the one it was settled against.
+        ``None`` when the problem is not settled or never had a deadline. Only
+        a recount (a holiday notice changed the days the deadline was counted
+        over) changes the deadline while a problem is settled, and then the
+        recounted one is the one it is measured against.
         """
         day = self.settled_on
         if day is None or self.deadline is None:

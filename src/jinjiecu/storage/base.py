@@ -82,7 +82,7 @@ from jinjiecu.domain.validation import (
     optional,
 )
 from jinjiecu.domain.visit import Visit
-from jinjiecu.domain.workflow import ProblemState
+from jinjiecu.domain.workflow import Event, ProblemState
 from jinjiecu.errors import (
     ConflictError,
     NotFoundError,
@@ -536,14 +536,23 @@ class Session(abc.ABC):
     def select_notices(self) -> list[NoticeEntry]:
         """Every version of every year's notice, in any order."""
 
-    def problems_due_from(self, day: dt.date) -> Iterator[Problem]:
-        """Problems whose current deadline is on or after ``day``, ordered by id.
+    def problems_counted_from(self, day: dt.date) -> Iterator[Problem]:
+        """Problems whose deadline was counted over days from ``day`` on, ordered by id.
 
-        Pages through :meth:`scan_problems`; SQL stores ask the database.
+        Those whose current deadline is on or after ``day``, and those resumed
+        on or after it (a pause counted over those days moved their deadline,
+        wherever it fell). Scans every problem; SQL stores ask the database.
         """
-        return (
-            p for p in list(self.scan_problems()) if p.deadline is not None and p.deadline >= day
-        )
+        found = []
+        for problem in self.scan_problems():
+            if problem.deadline is None:
+                continue
+            resumed = any(
+                t.event is Event.RESUME and local_date(t.at) >= day for t in problem.transitions
+            )
+            if resumed or problem.deadline >= day:
+                found.append(problem)
+        return iter(found)
 
     @abc.abstractmethod
     def insert_audit(self, entries: Sequence[AuditEntry]) -> None:
@@ -884,6 +893,9 @@ class ProblemRecords:
         context = self._context
 
         def write(session: Session) -> Problem:
+            # The chain's head before the problem's row, in the order every writer that
+            # changes a stored problem takes them (see apply), so that none waits in a cycle.
+            session.chain_head()
             if idempotency_key is not None:
                 done = session.idempotency_result(idempotency_key)
                 if done is not None:
@@ -928,6 +940,10 @@ class ProblemRecords:
         """
 
         def work(session: Session) -> Problem:
+            # The chain's head first (where writers run at once, this locks it): a
+            # holiday notice added meanwhile, which takes it first too, is then either
+            # counted with here or recounts this problem after this transaction.
+            session.chain_head()
             if idempotency_key is not None:
                 done = session.idempotency_result(idempotency_key)
                 if done is not None:

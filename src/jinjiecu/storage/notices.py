@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from jinjiecu.domain.calendar import HolidayNotice, WorkingCalendar, china_calendar
-from jinjiecu.domain.problem import Actor, ActorKind, ProblemRules
+from jinjiecu.domain.problem import DEFAULT_RULES, Actor, ActorKind, ProblemRules
 from jinjiecu.domain.validation import an_aware_datetime, check, int_in, is_instance
 from jinjiecu.errors import ConfigurationError, ConflictError, ValidationError
 from jinjiecu.serialization import unstructure
@@ -191,20 +191,32 @@ class HolidayNotices:
         return "<HolidayNotices>"
 
     def add(
-        self, notice: HolidayNotice, *, actor: Actor, replaces: int | None = None
+        self,
+        notice: HolidayNotice,
+        *,
+        actor: Actor,
+        replaces: int | None = None,
+        rules: ProblemRules = DEFAULT_RULES,
     ) -> CalendarChange:
         """Add a year's notice, or correct it; recount the deadlines it moves. All or nothing.
 
         For a year without a notice, ``replaces`` is ``None`` (or 0). To
         correct a year's notice, pass the version being replaced: a notice
         added or corrected since by someone else raises
-        :class:`~jinjiecu.errors.ConflictError` and writes nothing. Adding the
-        notice already in force writes nothing (``written`` is false).
+        :class:`~jinjiecu.errors.ConflictError` (``kind`` "holiday notice")
+        and writes nothing. Adding the notice already in force writes nothing
+        (``written`` is false). Deadlines are recounted on ``rules``' calendar
+        with the store's notices (:func:`counting_rules`): an office that
+        counts with local days off passes the rules it counts with, or the
+        recount would count without them.
 
         Raises :class:`~jinjiecu.errors.ValidationError` naming the date and
         the reason for a notice that breaks the statutory rule, and naming
         the year for a year the ``holidays`` package covers or a year that
-        skips one without a notice.
+        skips one without a notice. A problem changed by someone else while
+        its deadline was being recounted raises a
+        :class:`~jinjiecu.errors.ConflictError` (``kind`` "problem"); add the
+        notice again.
         """
         check(
             isinstance(notice, HolidayNotice),
@@ -220,9 +232,19 @@ class HolidayNotices:
                 expected="the version of the year's notice being corrected (0 for none)",
                 received=replaces,
             )
+        check(
+            isinstance(rules, ProblemRules),
+            field="rules",
+            expected="a ProblemRules",
+            received=rules,
+        )
         context = self._context
 
         def write(session: Session) -> CalendarChange:
+            # The chain's head first: writers that count deadlines take it first too
+            # (where writers run at once, it is a lock), so none counts on the old
+            # calendar after the recount below has looked at its problem.
+            session.chain_head()
             stored = in_force(session.select_notices())
             current = stored.get(notice.year)
             if current is not None and current.notice == notice:
@@ -237,19 +259,25 @@ class HolidayNotices:
                 )
             before = store_calendar(session)
             _check_year(notice.year, before)
-            after = before.with_notice(notice)
+            before.with_notice(notice)  # checks the notice against the statutory rule
             entry = NoticeEntry(
                 notice=notice, version=found + 1, entered_at=context.clock(), entered_by=actor
             )
-            session.insert_notice(entry)
+            try:
+                session.insert_notice(entry)
+            except ConflictError:
+                # Someone added a notice for the year meanwhile; the same one changes nothing.
+                now_stored = in_force(session.select_notices()).get(notice.year)
+                if now_stored is not None and now_stored.notice == notice:
+                    return CalendarChange(entry=now_stored, written=False)
+                raise
+            after = counting_rules(session, rules).working_calendar
             who = actor.name or actor.id
             reason = (
                 f"按{notice.year}年放假通知（第{entry.version}版，{who}录入）重算 "
                 f"(recounted on the {notice.year} holiday notice, version {entry.version})"
             )
-            moved, entries, audits = _recount(
-                session, after, dt.date(notice.year, 1, 1), reason, context
-            )
+            moved, entries, audits = _recount(session, after, dt.date(notice.year, 1, 1), reason)
             audit = PendingAudit(
                 actor=actor,
                 action="add_notice" if found == 0 else "correct_notice",
@@ -265,13 +293,16 @@ class HolidayNotices:
         change: CalendarChange = self._run(write)
         return change
 
-    def recount(self, *, actor: Actor, since: dt.date | None = None) -> CalendarChange:
+    def recount(
+        self, *, actor: Actor, since: dt.date | None = None, rules: ProblemRules = DEFAULT_RULES
+    ) -> CalendarChange:
         """Count every deadline again on the store's calendar, recording those that move.
 
         For after an upgrade of the ``holidays`` package covers a year whose
         deadlines were counted provisionally (adding a notice recounts by
-        itself). ``since`` limits it to deadlines on or after that day
-        (default: every deadline).
+        itself). ``since`` limits it to deadlines counted over days from then
+        on (default: every deadline); ``rules`` are as for :meth:`add`.
+        Nothing is written when no deadline moves (``written`` is false).
         """
         check(isinstance(actor, Actor), field="actor", expected="an Actor", received=actor)
         if since is not None:
@@ -281,16 +312,25 @@ class HolidayNotices:
                 expected="a date",
                 received=since,
             )
+        check(
+            isinstance(rules, ProblemRules),
+            field="rules",
+            expected="a ProblemRules",
+            received=rules,
+        )
         context = self._context
 
         def write(session: Session) -> CalendarChange:
-            calendar = store_calendar(session)
+            session.chain_head()  # as in add()
+            calendar = counting_rules(session, rules).working_calendar
             reason = (
                 f"按当前日历重算（{actor.name or actor.id}） "
                 "(recounted on the store's current calendar)"
             )
             first = calendar.first_day if since is None else since
-            moved, entries, audits = _recount(session, calendar, first, reason, context)
+            moved, entries, audits = _recount(session, calendar, first, reason)
+            if not moved:
+                return CalendarChange(entry=None, written=False)
             audit = PendingAudit(
                 actor=actor,
                 action="recount_deadlines",
@@ -344,19 +384,19 @@ def _check_year(year: int, calendar: WorkingCalendar) -> None:
 
 
 def _recount(
-    session: Session,
-    calendar: WorkingCalendar,
-    since: dt.date,
-    reason: str,
-    context: WriteContext,
+    session: Session, calendar: WorkingCalendar, since: dt.date, reason: str
 ) -> tuple[list[DeadlineMove], list[tuple[str, str, str]], list[PendingAudit]]:
-    """Recount the deadlines on or after ``since``; append a step to each problem that moves."""
+    """Recount the deadlines counted over days from ``since`` on; a step for each that moves.
+
+    The step is dated at the problem's last step, so that steps dated in
+    between (entered late) can still be recorded after it; the audit trail
+    records when the notice came.
+    """
     moved: list[DeadlineMove] = []
     entries: list[tuple[str, str, str]] = []
     audits: list[PendingAudit] = []
-    now = context.clock()
-    for problem in session.problems_due_from(since):
-        at = max(now, problem.transitions[-1].at)
+    for problem in session.problems_counted_from(since):
+        at = problem.transitions[-1].at
         changed = problem.recount_deadline(calendar, at=at, actor=RECOUNT_ACTOR, reason=reason)
         if changed is problem:
             continue

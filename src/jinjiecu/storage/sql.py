@@ -62,6 +62,7 @@ import attrs
 from jinjiecu.domain.clock import CHINA_TZ
 from jinjiecu.domain.policy import AuditEntry
 from jinjiecu.domain.problem import Problem, Standing, Transition
+from jinjiecu.domain.workflow import Event
 from jinjiecu.errors import (
     ConflictError,
     DuplicateError,
@@ -1181,13 +1182,16 @@ class SQLSession(Session):
         found = self.rows("SELECT data FROM holiday_notices ORDER BY year, version")
         return [_notice_entry(data) for (data,) in found]
 
-    def problems_due_from(self, day: dt.date) -> Iterator[Problem]:
-        """Problems whose current deadline is on or after ``day``, ordered by id."""
+    def problems_counted_from(self, day: dt.date) -> Iterator[Problem]:
+        """Problems whose deadline was counted over days from ``day`` on, ordered by id."""
+        first = self.dialect.to_day(day)
         found = self.rows(
             f"SELECT {_TRANSITION_READ} FROM transitions t "
-            "JOIN problems p ON t.problem_id = p.id WHERE p.deadline >= ? "
+            "JOIN problems p ON t.problem_id = p.id WHERE p.deadline IS NOT NULL AND ("
+            "p.deadline >= ? OR EXISTS (SELECT 1 FROM transitions r WHERE "
+            f"r.problem_id = p.id AND r.event = '{Event.RESUME.value}' AND r.on_day >= ?)) "
             "ORDER BY t.problem_id, t.sequence",
-            [self.dialect.to_day(day)],
+            [first, first],
         )
         return iter(
             [

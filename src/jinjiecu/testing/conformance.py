@@ -100,6 +100,7 @@ from jinjiecu.domain.events import (
     Register,
     Reject,
     Resolve,
+    Resume,
     Scope,
     Start,
     Suspend,
@@ -1811,6 +1812,82 @@ class StoreConformance:
             official
         )
         assert verify(store).ok
+
+    def test_a_pause_counted_over_the_year_is_recounted_even_if_the_deadline_is_before(
+        self, store: Store
+    ) -> None:
+        # Overdue since the year before, suspended over the new year and resumed in it: the
+        # pause was counted over the new year's days, the deadline stays before it.
+        year = china_calendar().provisional_years[0]
+        first_saturday = next(
+            dt.date(year, 1, day) for day in range(2, 9) if dt.date(year, 1, day).weekday() == 5
+        )
+        notice = HolidayNotice(
+            year=year, days_off=statutory_holidays(year), workdays=[first_saturday]
+        )
+
+        def on(day: dt.date) -> dt.datetime:
+            return dt.datetime.combine(day, dt.time(9), tzinfo=CHINA_TZ)
+
+        problem = _registered("p-notice-pause", at=on(dt.date(year - 1, 11, 2)))
+        given = Assign(lead_department_id=DepartmentId("d-1"), deadline=dt.date(year - 1, 12, 1))
+        problem = problem.apply(given, at=on(dt.date(year - 1, 11, 2)) + _HOUR, actor=_CLERK)
+        problem = problem.apply(Start(), at=on(dt.date(year - 1, 11, 3)), actor=_CLERK)
+        problem = problem.apply(
+            Suspend(reason="等待"), at=on(dt.date(year - 1, 12, 28)), actor=_CLERK
+        )
+        resumed_on = first_saturday + dt.timedelta(days=2)
+        problem = problem.apply(Resume(), at=on(resumed_on), actor=_CLERK)
+        store.problems.add(problem)
+        assert problem.deadline is not None
+        assert problem.deadline.year == year - 1
+        change = store.holiday_notices.add(notice, actor=_CLERK)
+        assert [move.problem_id for move in change.moved] == [str(problem.id)]
+        recounted = store.problems.get(problem.id)
+        assert recounted.deadline == china_calendar().with_notice(notice).add_working_days(
+            problem.deadline, 1
+        )
+
+    def test_late_entries_still_follow_a_recount(self, store: Store) -> None:
+        year = china_calendar().provisional_years[0]
+        festival = min(d for d, name in statutory_holidays(year).items() if "春节" in name)
+        assigned_on = china_calendar().add_working_days(festival, -5)
+        problem = _registered(
+            "p-notice-late", at=dt.datetime.combine(assigned_on, dt.time(8), tzinfo=CHINA_TZ)
+        )
+        store.problems.add(problem)
+        assign = Assign(lead_department_id=DepartmentId("d-1"), working_days=15)
+        assigned_at = dt.datetime.combine(assigned_on, dt.time(9), tzinfo=CHINA_TZ)
+        store.problems.apply(problem.id, assign, at=assigned_at, actor=_CLERK)
+        assert store.holiday_notices.add(_notice_for(year), actor=_CLERK).moved
+        recount = store.problems.get(problem.id).transitions[-1]
+        assert (recount.event, recount.at) == (Event.RECOUNT_DEADLINE, assigned_at)
+        # A resolution entered late, dated after the assignment, is still recorded.
+        late = assigned_at + dt.timedelta(days=1)
+        solved = store.problems.apply(problem.id, Resolve(summary="已解决"), at=late, actor=_CLERK)
+        assert solved.state is ProblemState.RESOLVED
+
+    def test_a_notice_recounts_on_the_rules_given(self, store: Store) -> None:
+        # An office that counts with a local day off passes its rules: the recount keeps it.
+        calendar = china_calendar()
+        year = calendar.provisional_years[0]
+        notice = _notice_for(year)
+        festival = min(d for d, name in statutory_holidays(year).items() if "春节" in name)
+        assigned_on = calendar.add_working_days(festival, -5)
+        local_day = calendar.add_working_days(assigned_on, 1)
+        rules = ProblemRules(calendar=calendar.with_local_days(holidays=[local_day]))
+        problem = _registered(
+            "p-notice-local", at=dt.datetime.combine(assigned_on, dt.time(8), tzinfo=CHINA_TZ)
+        )
+        store.problems.add(problem)
+        assign = Assign(lead_department_id=DepartmentId("d-1"), working_days=15)
+        at = dt.datetime.combine(assigned_on, dt.time(9), tzinfo=CHINA_TZ)
+        store.problems.apply(problem.id, assign, at=at, actor=_CLERK, rules=rules)
+        store.holiday_notices.add(notice, actor=_CLERK, rules=rules)
+        local_with_notice = rules.working_calendar.with_notice(notice)
+        assert store.problems.get(problem.id).deadline == local_with_notice.add_working_days(
+            assigned_on, 15
+        )
 
     def test_a_failed_recount_leaves_notices_and_problems_as_they_were(self, store: Store) -> None:
         year = china_calendar().provisional_years[0]

@@ -148,7 +148,12 @@ def test_a_store_counts_2027_provisionally_until_its_notice_moves_the_deadlines(
     }
     recounted = store.problems.get(held)
     step = recounted.transitions[-1]
-    assert (step.event, step.at, step.actor.kind) == (Event.RECOUNT_DEADLINE, NOW, ActorKind.SYSTEM)
+    # Dated at the problem's last step (its assignment), so late entries can still follow it.
+    assert (step.event, step.at, step.actor.kind) == (
+        Event.RECOUNT_DEADLINE,
+        moment(25, 1, 10),
+        ActorKind.SYSTEM,
+    )
     recount = step.data
     assert isinstance(recount, RecountDeadline)
     assert (recount.previous_deadline, recount.new_deadline) == (
@@ -299,3 +304,62 @@ def test_two_stores_with_the_same_notices_give_the_same_figures(
             )
             seen.append((summary, listed))
     assert seen[0] == seen[1]
+
+
+# ---------------------------------------------------------------------- a notice added meanwhile
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_deadline_counted_while_the_notice_is_added_ends_counted_on_it(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clerk's assignment counts its deadline on the calendar without the notice; the
+    # notice is added while that transaction is still open. Writers take the chain's head
+    # before counting, so the notice waits and then recounts the new deadline.
+    import threading  # noqa: PLC0415
+
+    from jinjiecu.storage import notices  # noqa: PLC0415
+
+    if kind == "sqlite":
+        store: Store = SQLiteStore(tmp_path / "race.db", clock=clock)
+    else:
+        request.applymarker(pytest.mark.postgres)
+        from jinjiecu.storage.postgres import PostgresStore  # noqa: PLC0415
+
+        url = request.getfixturevalue("postgres_url")
+        schema = request.getfixturevalue("postgres_schemas")()
+        store = PostgresStore(url, schema=schema, max_size=3, clock=clock)
+    counted, release = threading.Event(), threading.Event()
+    original = notices.counting_rules
+
+    def slow_counting(session: Any, rules: Any) -> Any:
+        found = original(session, rules)
+        if threading.current_thread().name == "clerk":
+            counted.set()
+            release.wait(10)
+        return found
+
+    monkeypatch.setattr("jinjiecu.storage.base.counting_rules", slow_counting)
+    with store:
+        held = register(store, "p-race", moment(25, 1))
+        results: dict[str, Any] = {}
+
+        def clerk() -> None:
+            results["assigned"] = assign(store, held, moment(25, 1, 10))
+
+        def office() -> None:
+            results["change"] = store.holiday_notices.add(NOTICE, actor=CLERK)
+
+        first = threading.Thread(target=clerk, name="clerk")
+        first.start()
+        assert counted.wait(10)
+        second = threading.Thread(target=office, name="office")
+        second.start()
+        second.join(0.5)  # it waits for the clerk's transaction
+        release.set()
+        first.join(30)
+        second.join(30)
+        assert results["assigned"].deadline == dt.date(2027, 2, 17)  # counted provisionally
+        assert [m.problem_id for m in results["change"].moved] == ["p-race"]
+        assert store.problems.get(held).deadline == dt.date(2027, 2, 20)
+        assert verify(store).ok
