@@ -50,9 +50,9 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn, override
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from jinjiecu.domain.events import EVENT_DATA
+from jinjiecu.domain.events import EVENT_DATA, Register
 from jinjiecu.domain.personal import MobileNumber, ResidentId, mask_text
 from jinjiecu.domain.problem import Transition
 from jinjiecu.domain.workflow import Event
@@ -181,6 +181,12 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_text)
     conv.register_unstructure_hook(str, str.__str__)  # typed ids and codes become plain text
     conv.register_structure_hook(Transition, _transition_hook(conv))
+    # A registration without a 包联领导 is written as before the field existed, so that
+    # stored histories (and their hash chain) read back the same.
+    conv.register_unstructure_hook(
+        Register,
+        make_dict_unstructure_fn(Register, conv, leader_id=override(omit_if_default=True)),
+    )
     conv.register_unstructure_hook(MobileNumber, MobileNumber.unmasked)
     conv.register_structure_hook(MobileNumber, _structure_personal)
     conv.register_unstructure_hook(ResidentId, ResidentId.unmasked)

@@ -167,8 +167,10 @@ class Register:
     """登记: a problem an enterprise raised, with everything known when it is written down.
 
     At least one of ``enterprise_id`` and ``project_id`` is given. ``region_id``
-    is where the problem is (the enterprise's county or zone); figures roll up
-    from there. ``category`` is a code of the rules' taxonomy.
+    is where the problem is (the enterprise's county or zone, or a town under
+    it); figures roll up from there. ``category`` is a code of the rules'
+    taxonomy. ``leader_id`` is the leader in charge of the enterprise (包联领导),
+    when the office names one.
     """
 
     event: ClassVar[Event] = Event.REGISTER
@@ -191,6 +193,7 @@ class Register:
     level: HandlingLevel = attrs.field(
         default=HandlingLevel.LOCAL, validator=is_enum(HandlingLevel)
     )
+    leader_id: LeaderId | None = attrs.field(default=None, validator=optional(is_id(LeaderId)))
 
     def __attrs_post_init__(self) -> None:
         check(

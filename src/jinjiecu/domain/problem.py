@@ -62,6 +62,7 @@ from jinjiecu.domain.ids import (
     CampaignId,
     DepartmentId,
     EnterpriseId,
+    LeaderId,
     ProblemId,
     ProjectId,
     RegionId,
@@ -279,6 +280,7 @@ class Problem:
     visit_id: VisitId | None = attrs.field(init=False)
     campaign_id: CampaignId | None = attrs.field(init=False)
     work_group_id: WorkGroupId | None = attrs.field(init=False)
+    leader_id: LeaderId | None = attrs.field(init=False)
     lead_department_id: DepartmentId | None = attrs.field(init=False)
     co_department_ids: tuple[DepartmentId, ...] = attrs.field(init=False)
     registered_at: dt.datetime = attrs.field(init=False)
@@ -971,6 +973,7 @@ def _fold(state: dict[str, Any], transition: Transition) -> None:
             visit_id=data.visit_id,
             campaign_id=data.campaign_id,
             work_group_id=data.work_group_id,
+            leader_id=data.leader_id,
             lead_department_id=None,
             co_department_ids=(),
             registered_at=transition.at,

@@ -60,11 +60,15 @@ AMOUNT_CEILING: Final = Money.yuan(10**12)
 
 
 class CellError(Exception):
-    """One cell that cannot be read: ``reason`` says why, in Chinese and English."""
+    """One cell that cannot be read: ``reason`` says why, in Chinese and English.
 
-    def __init__(self, reason: str) -> None:
+    ``field`` names the column to blame when a reading of several cells knows it.
+    """
+
+    def __init__(self, reason: str, *, field: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.field = field
 
 
 class Formula(str):
@@ -295,17 +299,29 @@ _AMOUNT_EXPECTED = bilingual(
 )
 
 
-def parse_amount(value: Cell) -> Money:
-    """Read an amount in 元, 万元 or 亿元 (or a number of yuan); at least 0, at most 1万亿元."""
+_UNIT_SIZES: Final = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+
+
+def parse_amount(value: Cell, *, unit: str | None = None) -> Money:
+    """Read an amount in 元, 万元 or 亿元 (or a number); at least 0, at most 1万亿元.
+
+    ``unit`` is the unit the column's header gives (``金额（万元）``): a bare
+    number is counted in it; a cell that writes its own unit keeps that.
+
+    >>> parse_amount("8000", unit="万元").format(), parse_amount("1.2亿元", unit="万元").format()
+    ('8000万元', '1.2亿元')
+    """
+    size = Decimal(_UNIT_SIZES.get(unit or "元", 1))
     try:
         if isinstance(value, bool):
             raise CellError(_not_a(_AMOUNT_EXPECTED, value))
         if isinstance(value, int):
-            money = Money.yuan(value)
+            money = Money.yuan(value * size)
         elif isinstance(value, float | Decimal):
-            money = Money.yuan(Decimal(str(value)) if isinstance(value, float) else value)
+            number = Decimal(str(value)) if isinstance(value, float) else value
+            money = Money.yuan(number * size)
         elif isinstance(value, str):
-            money = Money.parse(value)
+            money = _text_amount(value, size)
         else:
             raise CellError(_not_a(_AMOUNT_EXPECTED, value))
     except (ValidationError, InvalidOperation):
@@ -325,6 +341,20 @@ def parse_amount(value: Cell) -> Money:
             )
         )
     return money
+
+
+def _text_amount(text: str, size: Decimal) -> Money:
+    """An amount typed as text: with its own unit, or a number in the column's unit."""
+    plain = unicodedata.normalize("NFKC", text).strip().replace(",", "")
+    if size != 1:
+        try:
+            number = Decimal(plain)
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return Money.yuan(number * size)
+    return Money.parse(text)
 
 
 _ENUM_KEYS: dict[type[LabelledEnum], dict[str, LabelledEnum]] = {}

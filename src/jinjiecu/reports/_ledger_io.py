@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import io
 import secrets
-import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -33,6 +32,7 @@ from jinjiecu.reports._ledger_cells import (
     xlsx_encode,
 )
 from jinjiecu.reports._ledger_xlsx import XlsxError, open_workbook
+from jinjiecu.reports.vocabulary import header_unit, word_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -81,7 +81,11 @@ class CellTooLongError(Exception):
 
 @attrs.frozen(kw_only=True)
 class Table:
-    """A ledger as read: the header row, the field of each column, the data rows."""
+    """A ledger as read: the header row, the field of each column, the data rows.
+
+    ``preamble`` holds the rows above the header (a title, 填报单位 ...);
+    ``encoding`` the text encoding a CSV file was read in (``None`` for xlsx).
+    """
 
     header_row: int
     headers: tuple[str, ...]
@@ -90,12 +94,13 @@ class Table:
     english: bool
     rows: list[tuple[int, list[object]]]
     sheet: str | None
+    preamble: tuple[tuple[object, ...], ...] = ()
+    encoding: str | None = None
 
 
 def header_key(text: object) -> str:
-    """How headers are compared: NFKC, no spaces or required-field stars, case-folded."""
-    normalised = unicodedata.normalize("NFKC", raw_text(text))
-    return "".join(normalised.split()).replace("*", "").casefold()
+    """How headers are compared: :func:`~jinjiecu.reports.vocabulary.word_key`, unit left out."""
+    return word_key(header_unit(restore(raw_text(text)))[0])
 
 
 # ---------------------------------------------------------------------- reading
@@ -115,10 +120,11 @@ def read_table(
         HeaderError: the file cannot be decoded or opened, or no header row
             is found, or two columns name the same field.
     """
+    encoding: str | None = None
     if path.suffix.lower() == ".xlsx":
         rows, sheet_name = _xlsx_rows(path, lookup, sheet)
     else:
-        rows, sheet_name = _csv_rows(path), None
+        (rows, encoding), sheet_name = _csv_rows(path), None
     found = _find_header(rows, lookup)
     if found is None:
         raise HeaderError(
@@ -170,6 +176,8 @@ def read_table(
         english=english_hits > chinese_hits,
         rows=data,
         sheet=sheet_name,
+        preamble=tuple(tuple(cells) for _number, cells in rows[:position]),
+        encoding=encoding,
     )
 
 
@@ -180,17 +188,24 @@ def _restore_text(cell: object) -> str:
 def _find_header(
     rows: Sequence[tuple[int, list[object]]], lookup: Mapping[str, str]
 ) -> tuple[int, list[object]] | None:
+    """The row among the first ones that names the most fields (at least two), earliest first.
+
+    Title rows, a 填报单位 row and blank rows above the header name none or
+    one, so the header is found below them.
+    """
+    best: tuple[int, list[object]] | None = None
+    most = 1
     for position, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        fields = {lookup.get(header_key(_restore_text(cell))) for cell in cells}
+        fields = {lookup.get(header_key(cell)) for cell in cells}
         fields.discard(None)
-        if len(fields) >= 2:
-            return position, cells
-    return None
+        if len(fields) > most:
+            best, most = (position, cells), len(fields)
+    return best
 
 
-def _csv_rows(path: Path) -> list[tuple[int, list[object]]]:
+def _csv_rows(path: Path) -> tuple[list[tuple[int, list[object]]], str]:
     data = path.read_bytes()
-    text = _decode(data)
+    text, encoding = _decode(data)
     # The header may sit below title lines: count over the top of the file.
     top = "\n".join(text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])
     delimiter = max((",", "\t", ";"), key=top.count)
@@ -206,18 +221,26 @@ def _csv_rows(path: Path) -> list[tuple[int, list[object]]]:
             "",
             bilingual(f"CSV 格式错误：{error}", f"malformed CSV: {error}"),
         ) from None
-    return rows
+    return rows, encoding
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), else GBK (read as GB 18030, its superset)."""
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text, and its encoding: UTF-8 (with or without a BOM), else GBK or GB 18030.
+
+    GB 18030 is GBK's superset: text that GBK decodes reads the same, and is
+    reported as GBK.
+    """
     if data.startswith(_BOM):
-        return _strict(data[len(_BOM) :], "utf-8", ("UTF-8", "UTF-8"))
+        return _strict(data[len(_BOM) :], "utf-8", ("UTF-8", "UTF-8")), "UTF-8 (BOM)"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    return _strict(data, "gb18030", ("UTF-8 或 GBK", "UTF-8 or GBK"))
+    try:
+        return data.decode("gbk"), "GBK"
+    except UnicodeDecodeError:
+        pass
+    return _strict(data, "gb18030", ("UTF-8、GBK 或 GB18030", "UTF-8, GBK or GB18030")), "GB18030"
 
 
 def _strict(data: bytes, codec: str, names: tuple[str, str]) -> str:

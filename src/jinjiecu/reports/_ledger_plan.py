@@ -140,6 +140,8 @@ class Wanted:
     merged_into: ProblemId | None = None
     progress: str = ""
     progress_changed: bool = False
+    follow_up_columns: bool = True
+    """Whether the ledger has a follow-up column at all (回访结果 or 企业满意度)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -362,6 +364,26 @@ def plan(
         PlanError: the first thing that cannot be recorded.
     """
     target = wanted.state or problem.state
+    warnings: list[tuple[str, str]] = []
+    if target is S.CLOSED and _no_follow_up(problem, wanted):
+        # 已办结 in a ledger with no follow-up (回访) to close on: recorded as settled.
+        settled = (
+            S.EXPLAINED
+            if (wanted.settlement or problem.settlement) is Event.EXPLAIN
+            else S.RESOLVED
+        )
+        if problem.state is not settled:
+            warnings.append(
+                (
+                    "state",
+                    bilingual(
+                        f"已办结但无回访记录，按“{settled.label}”记录（办结需先回访：请填写回访结果和企业满意度）",
+                        f"closed without a follow-up: recorded as {settled.value} (closing needs a "
+                        "follow-up: fill in the follow-up outcome and the satisfaction)",
+                    ),
+                )
+            )
+        target = settled
     path = _path(problem, target, wanted)
     settle_at = None
     if Event.RESOLVE in path or Event.EXPLAIN in path:
@@ -374,6 +396,7 @@ def plan(
         undated=undated,
         settle_at=settle_at,
         registered=registered,
+        warnings=warnings,
     )
     settle_index = next(
         (i for i, e in enumerate(path) if e in (Event.RESOLVE, Event.EXPLAIN)), len(path)
@@ -406,6 +429,17 @@ def plan(
     _check_unmet(run)
     _place_progress(run)
     return Plan(problem=run.problem, added=run.added, warnings=tuple(run.warnings))
+
+
+def _no_follow_up(problem: Problem, wanted: Wanted) -> bool:
+    """Whether the ledger has no follow-up columns and the history no follow-up to close on."""
+    return (
+        not wanted.follow_up_columns
+        and problem.state is not S.CLOSED
+        and wanted.outcome is None
+        and wanted.satisfaction is None
+        and problem.last_follow_up is None
+    )
 
 
 def _settlement_moment(problem: Problem, wanted: Wanted) -> dt.datetime:

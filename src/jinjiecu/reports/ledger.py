@@ -39,20 +39,22 @@ and keep the 问题编号 column.
 For a problem already in the store, each cell that differs from what
 :func:`export_ledger` would write is read (with a ``history`` column that is
 behind the store's, what it would have written from that history: only what
-the clerk changed since counts), and the differences become
-transitions applied with :meth:`Problem.apply
-<jinjiecu.domain.problem.Problem.apply>`: 已交办 → 正在办理 appends a 开始办理,
-正在办理 → 已解决 a 解决 dated by the 办结日期, a later 办理时限 an extension, a
-new lead department a 改派, a higher 办理层级 an escalation, 已办结 a 回访 (from the
-回访结果 and 企业满意度 columns) and a 办结. Registration details (enterprise,
-category, title, description, 登记日期 ...) cannot change: history is never
-rewritten. What the workflow refuses is a row error. A blank cell never
-changes anything (except 配合部门, where blank means none). An earlier deadline
-or a lower level than the one recorded is taken for a stale ledger and only
-warned about. A changed 办理进展 is kept as the text of the change it came with
-(the resolution's summary, the extension's approval ...) or as its note;
-alone, it cannot be recorded (the workflow has no progress-note step) and is
-warned about.
+the clerk changed since counts), and the differences become transitions
+applied with :meth:`Problem.apply <jinjiecu.domain.problem.Problem.apply>`:
+已交办 → 正在办理 appends a 开始办理, 正在办理 → 已解决 a 解决 dated by the
+办结日期, a later 办理时限 an extension, a new lead department a 改派, a
+higher 办理层级 an escalation, 已办结 a 回访 (from the 回访结果 and 企业满意度
+columns) and a 办结. A ledger that says 已办结 and has no follow-up columns at
+all, for a problem with no follow-up recorded, is recorded as 已解决 (or
+已解释), with a warning: closing needs a follow-up. Registration details
+(enterprise, category, title, description, 登记日期 ...) cannot change:
+history is never rewritten. What the workflow refuses is a row error. A blank
+cell never changes anything (except 配合部门, where blank means none). An
+earlier deadline or a lower level than the one recorded is taken for a stale
+ledger and only warned about. A changed 办理进展 is kept as the text of the
+change it came with (the resolution's summary, the extension's approval ...)
+or as its note; alone, it cannot be recorded (the workflow has no
+progress-note step) and is warned about.
 
 Dates the ledger gives (登记日期, 办结日期) are recorded at 09:00 China Standard
 Time that day. Steps the ledger gives no date for happen at ``at`` (the
@@ -113,6 +115,7 @@ import attrs
 
 from jinjiecu.domain.clock import end_of_day, is_aware, local_date, now
 from jinjiecu.domain.codes import CreditCode
+from jinjiecu.domain.divisions import DivisionKind
 from jinjiecu.domain.events import (
     FollowUpOutcome,
     HandlingLevel,
@@ -125,6 +128,7 @@ from jinjiecu.domain.ids import (
     CampaignId,
     DepartmentId,
     EnterpriseId,
+    LeaderId,
     ProblemId,
     ProjectId,
     RegionId,
@@ -157,6 +161,7 @@ from jinjiecu.reports._ledger_cells import (
     raw_text,
     split_list,
 )
+from jinjiecu.reports._ledger_names import Directory, referenced
 from jinjiecu.reports._ledger_plan import (
     PlanError,
     Wanted,
@@ -166,22 +171,19 @@ from jinjiecu.reports._ledger_plan import (
     progress_of,
     split_note,
 )
-from jinjiecu.storage.base import (
-    CAMPAIGNS,
-    DEPARTMENTS,
-    ENTERPRISES,
-    MAX_PAGE,
-    PROBLEM_FILTERS,
-    PROJECTS,
-    REGIONS,
-    WORK_GROUPS,
-    Query,
+from jinjiecu.reports.vocabulary import (
+    HEADER_SYNONYMS,
+    HeaderReading,
+    UnknownWordError,
+    Vocabulary,
+    word_key,
 )
+from jinjiecu.storage.base import MAX_PAGE, PROBLEM_FILTERS, Query
 
 if TYPE_CHECKING:
     from jinjiecu.domain.calendar import WorkingCalendar
     from jinjiecu.domain.money import Money
-    from jinjiecu.storage.base import Session, Store
+    from jinjiecu.storage.base import Session, Store, Transaction
 
 __all__ = [
     "EN_HEADERS",
@@ -208,11 +210,13 @@ _COLUMNS: Final = (
     ("credit_code", "统一社会信用代码", "Credit code"),
     ("project", "项目名称", "Project"),
     ("region", "所属县市区", "Region"),
+    ("place", "所属镇街", "Place"),
     ("category", "问题类别", "Category"),
     ("scope", "问题性质", "Scope"),
     ("title", "问题标题", "Title"),
     ("description", "问题描述", "Description"),
     ("work_group", "帮扶工作组", "Work group"),
+    ("leader", "包联领导", "Leader"),
     ("level", "办理层级", "Level"),
     ("lead_department", "牵头部门", "Lead department"),
     ("co_departments", "配合部门", "Co-departments"),
@@ -240,10 +244,15 @@ LEDGER_COLUMNS: Final[tuple[str, ...]] = tuple(field for field, _zh, _en in _COL
 - ``project`` 项目名称: the project that raised the problem, by name or id.
 - ``region`` 所属县市区: by name, id or division code; blank means the
   enterprise's (or project's) region.
+- ``place`` 所属镇街: a town, township or subdistrict under the county, the
+  problem's own region when given; written only when an exported problem
+  has one.
 - ``category`` 问题类别: a category of the rules' taxonomy, by label or code.
 - ``scope`` 问题性质 (共性问题 / 个性问题) and ``level`` 办理层级 (属地解决 ...).
 - ``title`` 问题标题 and ``description`` 问题描述: a blank title is the first
   line of the description.
+- ``leader`` 包联领导: the leader in charge of the enterprise; written only when
+  an exported problem has one.
 - ``work_group`` 帮扶工作组, ``lead_department`` 牵头部门 and
   ``co_departments`` 配合部门 (separated by 、 , ; or /): by name or id.
 - ``registered_on`` 登记日期, ``deadline`` 办理时限, ``settled_on`` 办结日期: dates.
@@ -263,11 +272,15 @@ LEDGER_COLUMNS: Final[tuple[str, ...]] = tuple(field for field, _zh, _en in _COL
   (``history=True``), it makes a round trip through a ledger exact.
 """
 
+_WHEN_NEEDED: Final = ("place", "leader", "deadline_provisional")
+"""Fields written by default only when an exported problem has a value for them."""
+
 EXPORT_COLUMNS: Final[tuple[str, ...]] = tuple(
-    field for field in LEDGER_COLUMNS if field not in ("deadline_provisional", "history")
+    field for field in LEDGER_COLUMNS if field not in (*_WHEN_NEEDED, "history")
 )
-"""The fields :func:`export_ledger` writes by default: all but ``history``, and
-``deadline_provisional`` unless an exported deadline is provisional."""
+"""The fields :func:`export_ledger` writes by default: all but ``history``; and
+``place``, ``leader`` and ``deadline_provisional`` only when an exported
+problem has a value for them."""
 
 ZH_HEADERS: Final[Mapping[str, str]] = MappingProxyType({f: zh for f, zh, _en in _COLUMNS})
 """The Chinese headers (the default), by field."""
@@ -277,26 +290,15 @@ EN_HEADERS: Final[Mapping[str, str]] = MappingProxyType({f: en for f, _zh, en in
 
 HEADER_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
-        "number": ("序", "No", "#"),
-        "problem_id": ("问题ID", "ID"),
-        "enterprise": ("企业", "单位名称", "企业（项目）名称"),
-        "credit_code": ("信用代码", "社会信用代码"),
-        "region": ("县市区", "所属区域", "属地"),
-        "category": ("问题类型", "类别"),
-        "description": ("问题内容", "诉求内容", "企业诉求"),
-        "work_group": ("工作组", "帮扶组"),
-        "level": ("层级",),
-        "lead_department": ("责任单位", "牵头单位", "主办部门", "责任部门"),
-        "co_departments": ("配合单位", "协办部门"),
-        "registered_on": ("登记时间", "梳理日期", "发现日期"),
-        "deadline": ("办结时限", "时限"),
-        "state": ("状态",),
-        "progress": ("进展情况", "办理情况"),
-        "settled_on": ("办结时间", "解决日期"),
-        "satisfaction": ("满意度",),
+        field: tuple(
+            word for word in words if word not in (ZH_HEADERS.get(field), EN_HEADERS.get(field))
+        )
+        for field, words in HEADER_SYNONYMS.items()
+        if field in ZH_HEADERS
     }
 )
-"""Other headers offices use, also recognised when reading with the default headers."""
+"""Other headers offices use, by field, also recognised when reading: the ledger part of
+:data:`~jinjiecu.reports.vocabulary.HEADER_SYNONYMS`, which is where they are kept."""
 
 LEDGER_ACTOR: Final = Actor(kind=ActorKind.SYSTEM, id="ledger-import", name="工作台账导入")
 """Who the transitions an import records are by, unless ``actor`` is given."""
@@ -328,11 +330,13 @@ class LedgerHeaders:
     credit_code: str = ZH_HEADERS["credit_code"]
     project: str = ZH_HEADERS["project"]
     region: str = ZH_HEADERS["region"]
+    place: str = ZH_HEADERS["place"]
     category: str = ZH_HEADERS["category"]
     scope: str = ZH_HEADERS["scope"]
     title: str = ZH_HEADERS["title"]
     description: str = ZH_HEADERS["description"]
     work_group: str = ZH_HEADERS["work_group"]
+    leader: str = ZH_HEADERS["leader"]
     level: str = ZH_HEADERS["level"]
     lead_department: str = ZH_HEADERS["lead_department"]
     co_departments: str = ZH_HEADERS["co_departments"]
@@ -452,6 +456,13 @@ class ImportReport:
     in ``errors``) and were written to ``rejects_path`` (``None`` when none
     were). ``warnings`` are what was read but not recorded (a stale deadline,
     a progress text alone); ``ignored_columns`` the headers not recognised.
+
+    ``columns`` says how each header was read (the field and the rule that
+    matched); ``skipped`` lists the rows that are no problems (totals rows,
+    notes under the table); ``new_records`` counts the enterprises,
+    departments, leaders and regions created (or that would be, in a dry
+    run); ``encoding`` is a CSV file's text encoding; ``header_row`` the
+    sheet row the header was found on. A ``dry_run`` report wrote nothing.
     """
 
     rows: int
@@ -464,105 +475,12 @@ class ImportReport:
     errors: tuple[RowError, ...] = ()
     warnings: tuple[RowError, ...] = ()
     ignored_columns: tuple[str, ...] = ()
-
-
-# ====================================================================== names
-
-
-def _name_key(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
-
-
-_SEPARATORS: Final = frozenset("、,;/\n")
-
-
-class _Index:
-    """One kind of record by id and by name, and how each is written in a ledger."""
-
-    def __init__(self, zh: str, en: str, items: Iterable[tuple[str, str]]) -> None:
-        self.zh, self.en = zh, en
-        self.names: dict[str, str] = {}
-        self.by_name: dict[str, list[str]] = {}
-        for record_id, name in items:
-            self.names[record_id] = name
-            self.by_name.setdefault(_name_key(name), []).append(record_id)
-        self._display: dict[str, str] = {}
-
-    def display(self, record_id: str) -> str:
-        """The record's name if that names it alone (and fits in a list), else its id."""
-        shown = self._display.get(record_id)
-        if shown is None:
-            name = self.names.get(record_id)
-            clean = name is not None and not (
-                _SEPARATORS & set(unicodedata.normalize("NFKC", name))
-            )
-            unique = name is not None and len(self.by_name[_name_key(name)]) == 1
-            taken = name is not None and name in self.names and name != record_id
-            shown = name if clean and unique and not taken and name is not None else record_id
-            self._display[record_id] = shown
-        return shown
-
-    def find(self, text: str) -> str:
-        """The id ``text`` names (an id, or a unique name); else a cell error."""
-        given = text.strip()
-        if given in self.names:
-            return given
-        found = self.by_name.get(_name_key(given), [])
-        if len(found) == 1:
-            return found[0]
-        if found:
-            ids = "、".join(found[:5])
-            raise CellError(
-                bilingual(
-                    f"有多个{self.zh}名为“{given}”（{ids}），请填写编号",
-                    f"several {self.en}s are named {given!r} ({', '.join(found[:5])}); "
-                    "give the id instead",
-                )
-            )
-        raise CellError(
-            bilingual(
-                f"库中没有名为“{given}”的{self.zh}", f"no {self.en} named or numbered {given!r}"
-            )
-        )
-
-
-@attrs.define
-class _Directory:
-    regions: _Index
-    enterprises: _Index
-    projects: _Index
-    departments: _Index
-    work_groups: _Index
-    region_codes: dict[str, str]
-    credit_codes: dict[str, str]
-    enterprise_codes: dict[str, str]
-    enterprise_region: dict[str, str]
-    project_region: dict[str, str]
-    group_campaign: dict[str, str]
-    campaigns: frozenset[str]
-
-    @classmethod
-    def load(cls, session: Session) -> _Directory:
-        regions = list(session.scan(REGIONS))
-        enterprises = list(session.scan(ENTERPRISES))
-        projects = list(session.scan(PROJECTS))
-        groups = list(session.scan(WORK_GROUPS))
-        return cls(
-            regions=_Index("县市区", "region", ((r.id, r.name) for r in regions)),
-            enterprises=_Index("企业", "enterprise", ((e.id, e.name) for e in enterprises)),
-            projects=_Index("项目", "project", ((p.id, p.name) for p in projects)),
-            departments=_Index(
-                "部门", "department", ((d.id, d.name) for d in session.scan(DEPARTMENTS))
-            ),
-            work_groups=_Index("工作组", "work group", ((g.id, g.name) for g in groups)),
-            region_codes={str(r.division_code): r.id for r in regions if r.division_code},
-            credit_codes={str(e.credit_code): e.id for e in enterprises if e.credit_code},
-            enterprise_codes={e.id: str(e.credit_code) for e in enterprises if e.credit_code},
-            enterprise_region={e.id: e.region_id for e in enterprises},
-            project_region={p.id: p.region_id for p in projects},
-            group_campaign={g.id: g.campaign_id for g in groups},
-            campaigns=frozenset(c.id for c in session.scan(CAMPAIGNS)),
-        )
+    columns: tuple[HeaderReading, ...] = ()
+    skipped: tuple[RowError, ...] = ()
+    new_records: Mapping[str, int] = attrs.field(factory=dict)
+    encoding: str | None = None
+    header_row: int = 0
+    dry_run: bool = False
 
 
 # ====================================================================== rows as written
@@ -583,7 +501,7 @@ def _last_merge(problem: Problem) -> str | None:
     return str(data.duplicate_of) if isinstance(data, MergeInto) else None
 
 
-def _cells(problem: Problem, names: _Directory, rules: ProblemRules) -> dict[str, object]:
+def _cells(problem: Problem, names: Directory, rules: ProblemRules) -> dict[str, object]:
     """A problem as a ledger row, field -> cell (text, date or ``None``); ``number`` left out."""
     follow_up = problem.last_follow_up
     settlement = problem.settlement
@@ -592,6 +510,7 @@ def _cells(problem: Problem, names: _Directory, rules: ProblemRules) -> dict[str
     amount = split_note(problem.transitions[0].note)[0]
     lead = problem.lead_department_id
     group = problem.work_group_id
+    county, place = _region_and_place(problem, names)
     return {
         "problem_id": str(problem.id),
         "enterprise": (
@@ -607,12 +526,14 @@ def _cells(problem: Problem, names: _Directory, rules: ProblemRules) -> dict[str
         "project": None
         if problem.project_id is None
         else names.projects.display(problem.project_id),
-        "region": names.regions.display(problem.region_id),
+        "region": names.regions.display(county),
+        "place": None if place is None else names.regions.display(place),
         "category": taxonomy.get(category).label if category in taxonomy else category,
         "scope": problem.scope.label,
         "title": problem.title,
         "description": problem.description or None,
         "work_group": None if group is None else names.work_groups.display(group),
+        "leader": None if problem.leader_id is None else names.leaders.display(problem.leader_id),
         "level": problem.level.label,
         "lead_department": None if lead is None else names.departments.display(lead),
         "co_departments": "、".join(names.departments.display(d) for d in problem.co_department_ids)
@@ -634,6 +555,16 @@ def _cells(problem: Problem, names: _Directory, rules: ProblemRules) -> dict[str
         "merged_into": _last_merge(problem),
         "amount": amount or None,
     }
+
+
+def _region_and_place(problem: Problem, names: Directory) -> tuple[str, str | None]:
+    """The problem's county (所属县市区) and, when its region is a town under it, the town."""
+    region = str(problem.region_id)
+    if names.region_kind.get(region) is DivisionKind.TOWN:
+        parent = names.region_parent.get(region)
+        if parent is not None:
+            return parent, region
+    return region, None
 
 
 def _same(cell: object, value: object) -> bool:
@@ -661,6 +592,8 @@ _REGISTRATION: Final = (
     "credit_code",
     "project",
     "region",
+    "place",
+    "leader",
     "category",
     "scope",
     "title",
@@ -684,7 +617,12 @@ _WORKFLOW: Final = (
 )
 _ABSENT: Final = object()
 
-_REPEATING: Final = frozenset(_REGISTRATION + _WORKFLOW) - {"title", "description", "progress"}
+_REPEATING: Final = frozenset(_REGISTRATION + _WORKFLOW) - {
+    "title",
+    "description",
+    "progress",
+    "place",  # read against the row's own region
+}
 """Fields whose cells repeat down a ledger (names, dates, labels): each value is read once."""
 
 
@@ -701,6 +639,8 @@ class _Row:
         self.reader = reader
         self.errors: dict[str, str] = {}
         self.parsed: dict[str, Any] = {}
+        self.resolved: dict[str, Any] = {}
+        """Values read from several cells together (the enterprise, from name and code)."""
 
     def cell(self, field: str) -> object:
         index = self.reader.table.columns.get(field)
@@ -787,19 +727,13 @@ class _Reader:
     """Reads the cells of one ledger against one store's names and one set of rules."""
 
     table: io.Table
-    names: _Directory
+    names: Directory
     rules: ProblemRules
     campaign_id: CampaignId | None
-    _categories: dict[str, str] = attrs.field(init=False)
+    vocabulary: Vocabulary = attrs.field(factory=Vocabulary.default)
+    units: Mapping[str, str] = attrs.field(factory=dict)
+    """The unit a column's header gives its amounts in (金额（万元）), by field."""
     _memo: dict[tuple[str, type, object], object] = attrs.field(init=False, factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        categories: dict[str, str] = {}
-        for category in self.rules.taxonomy:
-            for key in (category.code, category.label, category.label_en):
-                if key:
-                    categories.setdefault(_name_key(key), category.code)
-        self._categories = categories
 
     def parse(self, field: str, value: object, row: _Row) -> Any:
         """Read one cell; values that repeat down a column are read once."""
@@ -823,43 +757,38 @@ class _Reader:
         result: ProblemId = _parse_id(ProblemId, value)
         return result
 
-    def _enterprise(self, value: object, _row: _Row) -> EnterpriseId:
-        return EnterpriseId(self.names.enterprises.find(normal(value)))
-
-    def _credit_code(self, value: object, _row: _Row) -> EnterpriseId:
+    def _enterprise(self, value: object, _row: _Row) -> str:
+        name = normal(value)
         try:
-            code = CreditCode.parse(raw_text(value))
+            name_text()(None, attrs.fields(Register).title, name)
+        except ValidationError as error:
+            raise CellError(bilingual("企业名称应为单行文字", str(error))) from None
+        return name
+
+    def _credit_code(self, value: object, _row: _Row) -> CreditCode:
+        try:
+            return CreditCode.parse(raw_text(value))
         except ValidationError as error:
             raise CellError(bilingual("统一社会信用代码无效", str(error))) from None
-        found = self.names.credit_codes.get(str(code))
-        if found is None:
-            raise CellError(
-                bilingual(
-                    f"库中没有统一社会信用代码为 {code} 的企业",
-                    f"no enterprise has the code {code}",
-                )
-            )
-        return EnterpriseId(found)
 
     def _project(self, value: object, _row: _Row) -> ProjectId:
         return ProjectId(self.names.projects.find(normal(value)))
 
     def _region(self, value: object, _row: _Row) -> RegionId:
-        text = normal(value)
-        found = self.names.region_codes.get(text)
-        return RegionId(found if found is not None else self.names.regions.find(text))
+        return self.names.region(normal(value))
+
+    def _place(self, value: object, row: _Row) -> RegionId:
+        county = row.get("region") if row.has("region") else None
+        return self.names.place(normal(value), None if county is None else str(county))
+
+    def _leader(self, value: object, _row: _Row) -> LeaderId:
+        return self.names.leader(normal(value))
 
     def _category(self, value: object, _row: _Row) -> str:
-        found = self._categories.get(_name_key(raw_text(value)))
-        if found is None:
-            labels = "、".join(c.label for c in self.rules.taxonomy)
-            raise CellError(
-                bilingual(
-                    f"问题类别应为 {labels} 之一，实为 {raw_text(value)!r}",
-                    "expected a category of the taxonomy, by label or code",
-                )
-            )
-        return found
+        try:
+            return self.vocabulary.category(raw_text(value), self.rules.taxonomy)
+        except UnknownWordError as error:
+            raise CellError(error.message) from None
 
     def _scope(self, value: object, _row: _Row) -> Scope:
         return parse_enum(Scope, value)
@@ -888,7 +817,7 @@ class _Reader:
         return parse_date(value)
 
     def _amount(self, value: object, _row: _Row) -> Money:
-        return parse_amount(value)
+        return parse_amount(value, unit=self.units.get("amount"))
 
     # -- workflow
 
@@ -896,12 +825,12 @@ class _Reader:
         return parse_enum(HandlingLevel, value)
 
     def _lead_department(self, value: object, _row: _Row) -> DepartmentId:
-        return DepartmentId(self.names.departments.find(normal(value)))
+        return DepartmentId(self.names.department(normal(value)))
 
     def _co_departments(self, value: object, _row: _Row) -> tuple[DepartmentId, ...]:
         found: list[DepartmentId] = []
         for part in split_list(value):
-            department = DepartmentId(self.names.departments.find(part))
+            department = DepartmentId(self.names.department(part))
             if department in found:
                 raise CellError(
                     bilingual(f"配合部门重复：{part}", f"a co-handling department twice: {part}")
@@ -916,7 +845,10 @@ class _Reader:
         return parse_date(value)
 
     def _state(self, value: object, _row: _Row) -> ProblemState:
-        return parse_enum(ProblemState, value, _STATE_ALIASES)
+        try:
+            return self.vocabulary.state(raw_text(value))
+        except UnknownWordError as error:
+            raise CellError(error.message) from None
 
     def _settlement(self, value: object, _row: _Row) -> Event:
         event = parse_enum(Event, value, _SETTLEMENT_ALIASES)
@@ -982,19 +914,29 @@ class _Importer:
     # -- who a row is
 
     def enterprise_of(self, row: _Row) -> EnterpriseId | None:
-        by_name = row.get("enterprise")
-        by_code = row.get("credit_code")
-        if by_name is not None and by_code is not None and by_name != by_code:
-            row.fail(
-                "credit_code",
-                bilingual(
-                    "企业名称与统一社会信用代码不是同一家企业",
-                    f"the enterprise name and the credit code name different enterprises "
-                    f"({by_name}, {by_code})",
-                ),
-            )
-        found: EnterpriseId | None = by_code or by_name
+        """The enterprise the row names by name or credit code (created if asked and missing)."""
+        if "enterprise" in row.resolved:
+            known: EnterpriseId | None = row.resolved["enterprise"]
+            return known
+        name: str | None = row.get("enterprise")
+        code: CreditCode | None = row.get("credit_code")
+        found: EnterpriseId | None = None
+        if not ({"enterprise", "credit_code"} & row.errors.keys()):
+            try:
+                found = self.reader.names.enterprise(name, code, self.home_of(row))
+            except CellError as error:
+                column = error.field or ("enterprise" if name is not None else "credit_code")
+                row.fail(column if row.has(column) else "credit_code", error.reason)
+        row.resolved["enterprise"] = found
         return found
+
+    def home_of(self, row: _Row) -> str | None:
+        """Where a new enterprise of the row is: its place, its region, or the office's."""
+        for field in ("place", "region"):
+            value = row.get(field) if row.has(field) else None
+            if value is not None:
+                return str(value)
+        return self.reader.names.office_region
 
     def title_of(self, row: _Row) -> str:
         title = row.get("title")
@@ -1031,11 +973,13 @@ class _Importer:
         """The registration a new problem's row gives, or ``None`` (its errors recorded)."""
         enterprise = self.enterprise_of(row)
         project: ProjectId | None = row.get("project")
-        values = {field: row.get(field) for field in ("region", "category", "work_group")}
+        values = {field: row.get(field) for field in ("region", "place", "category", "work_group")}
+        leader: LeaderId | None = row.get("leader")
         day = row.get("registered_on")
         row.get("amount")
         title = self.title_of(row)
-        if enterprise is None and project is None:
+        named = {"enterprise", "credit_code", "project"} & row.errors.keys()
+        if enterprise is None and project is None and not named:
             row.fail(
                 "enterprise" if row.has("enterprise") else "credit_code",
                 bilingual(
@@ -1043,11 +987,13 @@ class _Importer:
                     "the enterprise (name or credit code) or the project is needed",
                 ),
             )
-        region = values["region"]
+        region = values["place"] or values["region"]
         if region is None and enterprise is not None:
             region = self.reader.names.enterprise_region.get(enterprise)
         if region is None and project is not None:
             region = self.reader.names.project_region.get(project)
+        if region is None:
+            region = self.reader.names.office_region
         # Without an enterprise or project, the region's absence is not news.
         for field, missing in (
             ("region", region is None and (enterprise is not None or project is not None)),
@@ -1075,6 +1021,7 @@ class _Importer:
                 work_group_id=group,
                 scope=row.get("scope") or Scope.INDIVIDUAL,
                 level=row.get("level") or HandlingLevel.LOCAL,
+                leader_id=leader,
             )
         except ValidationError as error:
             field = error.field if error.field in ("title", "description") else "description"
@@ -1139,6 +1086,7 @@ class _Importer:
             merged_into=values.get("merged_into"),
             progress=progress,
             progress_changed="progress" in fields and bool(progress.strip()),
+            follow_up_columns=row.has("follow_up_outcome") or row.has("satisfaction"),
         )
 
     def check_registration(self, row: _Row, problem: Problem, changed: Iterable[str]) -> None:
@@ -1163,9 +1111,12 @@ class _Importer:
                     recorded = stored
             else:
                 given = row.get(field)
+                county, place = _region_and_place(problem, self.reader.names)
                 recorded = {
                     "project": problem.project_id,
-                    "region": problem.region_id,
+                    "region": county,
+                    "place": place,
+                    "leader": problem.leader_id,
                     "category": problem.category,
                     "scope": problem.scope,
                     "title": problem.title,
@@ -1322,7 +1273,10 @@ def _headers_of(headers: LedgerHeaders | Mapping[str, str] | None) -> LedgerHead
     )
 
 
-def _lookup(headers: LedgerHeaders | None) -> tuple[dict[str, str], frozenset[str]]:
+def _lookup(
+    headers: LedgerHeaders | None, vocabulary: Vocabulary
+) -> tuple[dict[str, str], frozenset[str]]:
+    """Header key -> field: the headers given first, then the vocabulary's; and the English keys."""
     lookup: dict[str, str] = {}
     if headers is not None:
         for field, header in headers.as_dict().items():
@@ -1330,12 +1284,115 @@ def _lookup(headers: LedgerHeaders | None) -> tuple[dict[str, str], frozenset[st
     for table in (ZH_HEADERS, EN_HEADERS):
         for field, header in table.items():
             lookup.setdefault(io.header_key(header), field)
-    if headers is None:
-        for field, aliases in HEADER_ALIASES.items():
-            for alias in aliases:
-                lookup.setdefault(io.header_key(alias), field)
+    for key, field in vocabulary.headers.items():
+        if field in ZH_HEADERS:
+            lookup.setdefault(key, field)
     english = frozenset(io.header_key(h) for h in EN_HEADERS.values())
     return lookup, english
+
+
+_TOTALS: Final = ("合计", "小计", "总计", "共计", "累计", "总合计")
+# A note row under the table holds a line or two of text starting with one of these.
+_NOTES: Final = (
+    *("注:", "备注:", "说明:"),
+    *("填表人", "填报人", "审核人", "制表", "联系人", "联系电话"),
+)
+_NOTE_WORDS: Final = frozenset(("注", "备注", "说明"))
+
+
+def _skipped_reason(cells: Sequence[object]) -> str | None:
+    """Why a row is no problem (a totals row, a note under the table), or ``None``."""
+    texts = [raw_text(cell).strip() for cell in cells if not is_blank(cell)]
+    if not texts:
+        return None
+    for text in texts[:3]:
+        if word_key(text).startswith(_TOTALS):
+            return bilingual(f"合计行（{text}），已跳过", f"a totals row ({text}), skipped")
+    first = word_key(texts[0])
+    if len(texts) <= 2 and (first in _NOTE_WORDS or first.startswith(_NOTES)):
+        return bilingual("表尾说明行，已跳过", "a note under the table, skipped")
+    return None
+
+
+@attrs.frozen(kw_only=True)
+class _Ledger:
+    """A ledger file as read: its table, how each header was read, the units, what was skipped."""
+
+    table: io.Table
+    readings: tuple[HeaderReading, ...]
+    units: Mapping[str, str]
+    rows: list[tuple[int, list[object]]]
+    skipped: tuple[RowError, ...]
+
+
+def _read(
+    ledger: Path,
+    headers: LedgerHeaders | Mapping[str, str] | None,
+    sheet: str | None,
+    vocabulary: Vocabulary,
+) -> _Ledger:
+    given = _headers_of(headers)
+    lookup, english = _lookup(given, vocabulary)
+    skip = frozenset(io.header_key(h) for h in _REJECT_HEADERS.values())
+    try:
+        table = io.read_table(ledger, lookup, english, sheet=sheet, skip=skip)
+    except io.HeaderError as problem:
+        error = RowError(row=problem.row, column=problem.column, reason=problem.reason)
+        raise LedgerImportError([error], path=str(ledger)) from None
+    rows: list[tuple[int, list[object]]] = []
+    skipped: list[RowError] = []
+    for number, cells in table.rows:
+        reason = _skipped_reason(cells)
+        if reason is None:
+            rows.append((number, cells))
+        else:
+            skipped.append(RowError(row=number, column="", reason=reason))
+    table = _resolve_ambiguous(table, rows, vocabulary)
+    own = {} if given is None else {io.header_key(h): f for f, h in given.as_dict().items()}
+    readings: list[HeaderReading] = []
+    units: dict[str, str] = {}
+    by_index = {index: field for field, index in table.columns.items()}
+    for index, header in enumerate(table.headers):
+        if not io.header_key(header):
+            continue
+        reading = vocabulary.read_header(header)
+        field = by_index.get(index)
+        if field is not None and reading.unit is not None:
+            units[field] = reading.unit
+        if field is None:
+            rule = "已忽略 / ignored" if io.header_key(header) in skip else reading.rule
+            readings.append(attrs.evolve(reading, field=None, rule=rule))
+        elif io.header_key(header) in own:
+            readings.append(attrs.evolve(reading, field=field, rule="指定表头 / the headers given"))
+        elif reading.field != field:
+            rule = f"按内容判断 / by its cells ({field})"
+            readings.append(attrs.evolve(reading, field=field, rule=rule))
+        else:
+            readings.append(reading)
+    return _Ledger(
+        table=table, readings=tuple(readings), units=units, rows=rows, skipped=tuple(skipped)
+    )
+
+
+def _resolve_ambiguous(
+    table: io.Table, rows: list[tuple[int, list[object]]], vocabulary: Vocabulary
+) -> io.Table:
+    """Give an ambiguous column (办理情况) the field its cells show: states, or free text."""
+    columns = dict(table.columns)
+    ignored = list(table.ignored)
+    for index, header in enumerate(table.headers):
+        fields = vocabulary.ambiguous_fields(header)
+        if not fields or index in columns.values():
+            continue
+        values = [raw_text(cells[index]) for _number, cells in rows if index < len(cells)]
+        values = [value for value in values if value.strip()]
+        states = sum(1 for value in values if vocabulary.is_state(value))
+        chosen = "state" if values and states * 5 >= len(values) * 4 else "progress"
+        if chosen in fields and chosen not in columns:
+            columns[chosen] = index
+            if header in ignored:
+                ignored.remove(header)
+    return attrs.evolve(table, columns=columns, ignored=tuple(ignored))
 
 
 def rejects_path_for(path: str | Path) -> Path:
@@ -1356,17 +1413,21 @@ def import_ledger(
     at: dt.datetime | None = None,
     rules: ProblemRules = DEFAULT_RULES,
     sheet: str | None = None,
+    vocabulary: Vocabulary | None = None,
+    create_missing: bool = False,
+    region: str | None = None,
+    region_name: str | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import a ledger (.xlsx or .csv) into ``store``: new rows registered, changes recorded.
 
     Args:
-        store: the store; enterprises, projects, regions, departments and work
-            groups the ledger names must be in it already.
+        store: the store.
         path: the ledger file.
         campaign_id: the campaign new problems belong to (default: their work
             group's), and the one work-group names are looked up in.
         headers: the headers to read (default: Chinese, English and the
-            aliases in :data:`HEADER_ALIASES`); a mapping overrides the Chinese ones.
+            vocabulary's synonyms); a mapping overrides the Chinese ones.
         on_error: ``"abort"`` (nothing is written if any row has an error) or
             ``"reject"`` (the good rows are imported, the bad ones written
             to :func:`rejects_path_for` the ledger).
@@ -1376,6 +1437,21 @@ def import_ledger(
         rules: the taxonomy and deadline policy the changes are applied
             under, counting on the store's calendar.
         sheet: the xlsx sheet to read (default: the first with a header row).
+        vocabulary: the words headers, categories and states are read with
+            (default :meth:`Vocabulary.default
+            <jinjiecu.reports.vocabulary.Vocabulary.default>`).
+        create_missing: create the enterprises, departments (责任单位), leaders
+            (包联领导) and places (所属镇街) the ledger names and the store
+            lacks, in the same transaction (without it, such a name is a row
+            error that says this option exists).
+        region: the office's own region (id, division code or name): where
+            new enterprises, places and problems are when the ledger does not
+            say. Default: a region the rows above the header name (填报单位).
+            With ``create_missing``, one the reference divisions know is
+            created, or one given by code with ``region_name``.
+        region_name: the name of a region ``region`` creates.
+        dry_run: work everything out, write nothing, and return the report
+            (with the errors, rather than raising them).
 
     Raises:
         LedgerImportError: a row (or the file) has errors; nothing was written.
@@ -1396,8 +1472,15 @@ def import_ledger(
     check(is_aware(undated), field="at", expected="a timezone-aware datetime", received=at)
     if actor is not None:
         check(isinstance(actor, Actor), field="actor", expected="an Actor", received=actor)
+    for name, flag in (("create_missing", create_missing), ("dry_run", dry_run)):
+        check(isinstance(flag, bool), field=name, expected="True or False", received=flag)
+    words = Vocabulary.default() if vocabulary is None else vocabulary
+    check(
+        isinstance(words, Vocabulary), field="vocabulary", expected="a Vocabulary", received=words
+    )
     rules = store.counting_rules(rules)
-    names = store.read(_Directory.load)
+    names = store.read(Directory.load)
+    names.creating = create_missing
     if campaign_id is not None:
         check(
             campaign_id in names.campaigns,
@@ -1405,21 +1488,54 @@ def import_ledger(
             expected="the id of a campaign in the store",
             received=campaign_id,
         )
-    table = _read(ledger, headers, sheet)
-    reader = _Reader(table=table, names=names, rules=rules, campaign_id=campaign_id)
+    read = _read(ledger, headers, sheet, words)
+    table = read.table
+    office = names.office(region, name=region_name) if region is not None else None
+    if office is None:
+        names.office_region = _region_named_in(table.preamble, names)
+    reader = _Reader(
+        table=table,
+        names=names,
+        rules=rules,
+        campaign_id=campaign_id,
+        vocabulary=words,
+        units=read.units,
+    )
     importer = _Importer(reader=reader, actor=actor or LEDGER_ACTOR, undated=undated, rules=rules)
-    rows = [_Row(number, cells, reader) for number, cells in table.rows]
+    rows = [_Row(number, cells, reader) for number, cells in read.rows]
     rows = [row for row in rows if not row.blank()]
     total = len(rows)
     failed = sorted(_take_rows(store, importer, rows, progress), key=lambda row: row.number)
     errors = [error for row in failed for error in row.row_errors()]
-    if errors and on_error == "abort":
+    if errors and on_error == "abort" and not dry_run:
         raise LedgerImportError(errors, path=str(ledger))
-    rejects = _write_rejects(ledger, table, failed) if failed else None
     created = [p for p, version, _merged in importer.outcomes.values() if version == 0]
     updated = [(p, v) for p, v, _merged in importer.outcomes.values() if 0 < v < p.version]
+    needed = _new_records_needed(names, [p for p, _v, _m in importer.outcomes.values()])
+    report = ImportReport(
+        rows=total,
+        created=len(created),
+        updated=len(updated),
+        unchanged=len(importer.outcomes) - len(created) - len(updated),
+        rejected=len(failed),
+        transitions=sum(p.version - v for p, v, _merged in importer.outcomes.values()),
+        rejects_path=None,
+        errors=tuple(errors),
+        warnings=tuple(importer.warnings),
+        ignored_columns=table.ignored,
+        columns=read.readings,
+        skipped=read.skipped,
+        new_records=names.new.counts(needed),
+        encoding=table.encoding,
+        header_row=table.header_row,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return report
+    rejects = _write_rejects(ledger, table, failed) if failed else None
     try:
         with store.transaction() as tx:
+            _add_new_records(tx, names, needed)
             if created:
                 tx.problems.add_many(created)
             for problem, version in updated:
@@ -1428,30 +1544,55 @@ def import_ledger(
         if rejects is not None:
             rejects.unlink(missing_ok=True)
         raise
-    return ImportReport(
-        rows=total,
-        created=len(created),
-        updated=len(updated),
-        unchanged=len(importer.outcomes) - len(created) - len(updated),
-        rejected=len(failed),
-        transitions=sum(p.version - v for p, v, _merged in importer.outcomes.values()),
-        rejects_path=rejects,
-        errors=tuple(errors),
-        warnings=tuple(importer.warnings),
-        ignored_columns=table.ignored,
-    )
+    return attrs.evolve(report, rejects_path=rejects)
 
 
-def _read(
-    ledger: Path, headers: LedgerHeaders | Mapping[str, str] | None, sheet: str | None
-) -> io.Table:
-    lookup, english = _lookup(_headers_of(headers))
-    skip = frozenset(io.header_key(h) for h in _REJECT_HEADERS.values())
-    try:
-        return io.read_table(ledger, lookup, english, sheet=sheet, skip=skip)
-    except io.HeaderError as problem:
-        error = RowError(row=problem.row, column=problem.column, reason=problem.reason)
-        raise LedgerImportError([error], path=str(ledger)) from None
+def _region_named_in(preamble: Sequence[Sequence[object]], names: Directory) -> str | None:
+    """The one region the rows above the header name (填报单位：乐陵市…), if exactly one."""
+    texts = [normal(cell) for cells in preamble for cell in cells if not is_blank(cell)]
+    found: set[str] = set()
+    for region_id, name in names.regions.names.items():
+        if len(name) >= 2 and any(name in text for text in texts):
+            found.add(region_id)
+    # A region named inside another's name (德州 in 德州市乐陵市) is the larger one's part.
+    found = {
+        r
+        for r in found
+        if not any(r != o and names.regions.names[r] in names.regions.names[o] for o in found)
+    }
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _new_records_needed(names: Directory, problems: Iterable[Problem]) -> set[str]:
+    """The ids of the new records the imported problems name, with the regions they sit in."""
+    needed = referenced(problems)
+    new = names.new
+    for enterprise_id in list(needed):
+        enterprise = new.enterprises.get(enterprise_id)
+        if enterprise is not None:
+            needed.add(enterprise.region_id)
+    changed = True
+    while changed:  # a new town's county may be new too
+        changed = False
+        for region_id in list(needed):
+            created = new.regions.get(region_id)
+            if created is not None and created.parent_id is not None:
+                parent = str(created.parent_id)
+                if parent not in needed and parent in new.regions:
+                    needed.add(parent)
+                    changed = True
+    return needed
+
+
+def _add_new_records(tx: Transaction, names: Directory, needed: set[str]) -> None:
+    """Write the new records the imported problems name, parents first."""
+    new = names.new
+    regions = [r for key, r in new.regions.items() if key in needed]
+    regions.sort(key=lambda r: r.kind is DivisionKind.TOWN)  # counties before their towns
+    tx.regions.add_many(regions)
+    tx.departments.add_many(d for key, d in new.departments.items() if key in needed)
+    tx.leaders.add_many(x for key, x in new.leaders.items() if key in needed)
+    tx.enterprises.add_many(e for key, e in new.enterprises.items() if key in needed)
 
 
 def _take_rows(
@@ -1637,14 +1778,19 @@ def _check_unmasked(unmasked: object, actor: object) -> None:
     )
 
 
-def _mark_provisional(
-    fields: list[str], problems: Sequence[Problem], calendar: WorkingCalendar
+def _add_needed_columns(
+    fields: list[str], problems: Sequence[Problem], names: Directory, calendar: WorkingCalendar
 ) -> None:
-    """Add the 时限暂定 column after the deadline when an exported deadline is provisional."""
-    if "deadline" in fields and any(
-        p.deadline is not None and calendar.is_provisional(p.deadline) for p in problems
-    ):
-        fields.insert(fields.index("deadline") + 1, "deadline_provisional")
+    """Add 所属镇街, 包联领导 and 时限暂定 where they belong when an exported problem has one."""
+    needed = {
+        "place": any(_region_and_place(p, names)[1] is not None for p in problems),
+        "leader": any(p.leader_id is not None for p in problems),
+        "deadline_provisional": any(
+            p.deadline is not None and calendar.is_provisional(p.deadline) for p in problems
+        ),
+    }
+    order = [field for field in LEDGER_COLUMNS if field in fields or needed.get(field, False)]
+    fields[:] = order
 
 
 def _moment(as_of: object) -> dt.datetime | None:
@@ -1711,20 +1857,20 @@ def export_ledger(
     rules = store.counting_rules(rules)
     wanted = _problem_query(query)
 
-    def load(session: Session) -> tuple[list[Problem], _Directory]:
+    def load(session: Session) -> tuple[list[Problem], Directory]:
         problems: list[Problem] = []
         offset = 0
         while page := session.select_problems(wanted, MAX_PAGE, offset):
             problems.extend(page)
             offset += len(page)
-        return problems, _Directory.load(session)
+        return problems, Directory.load(session)
 
     problems, names = store.read(load)
     if moment is not None:
         problems = [p for p in (problem.as_of(moment) for problem in problems) if p is not None]
     problems.sort(key=lambda p: (p.registered_at, p.id))
     if columns is None:
-        _mark_provisional(fields, problems, rules.working_calendar)
+        _add_needed_columns(fields, problems, names, rules.working_calendar)
     total = len(problems)
     done = 0
     step = max(1, total // 100)

@@ -84,6 +84,7 @@ def test_kind_values_and_labels() -> None:
         "county": "县",
         "county_level_city": "县级市",
         "development_zone": "开发区",
+        "town": "乡镇街道",
     }
     assert DivisionKind.parse("县级市") is DivisionKind.COUNTY_LEVEL_CITY
     assert str(DivisionKind.DISTRICT) == "市辖区"

@@ -101,7 +101,7 @@ def test_the_default_headers_are_chinese_and_an_english_set_exists() -> None:
     assert LedgerHeaders().as_dict() == dict(ZH_HEADERS)
     assert LedgerHeaders.english().as_dict() == dict(EN_HEADERS)
     assert list(ZH_HEADERS) == list(LEDGER_COLUMNS)
-    optional = {"deadline_provisional", "history"}
+    optional = {"place", "leader", "deadline_provisional", "history"}
     assert tuple(f for f in LEDGER_COLUMNS if f not in optional) == EXPORT_COLUMNS
     for needed in ("序号", "企业名称", "统一社会信用代码", "所属县市区", "问题类别", "问题描述"):
         assert needed in ZH_HEADERS.values()
@@ -115,7 +115,7 @@ def test_header_overrides_are_checked() -> None:
     own = LedgerHeaders.chinese().with_overrides({"lead_department": "责任单位"})
     assert own.header("lead_department") == "责任单位"
     with pytest.raises(ValidationError, match="fields of a ledger"):
-        LedgerHeaders.chinese().with_overrides({"leader": "领导"})
+        LedgerHeaders.chinese().with_overrides({"chief": "领导"})
     with pytest.raises(ValidationError, match="unique"):
         LedgerHeaders.chinese().with_overrides({"deadline": "办理状态"})
     with pytest.raises(ValidationError):
@@ -163,7 +163,7 @@ def test_the_sample_drive_round_trips_through_xlsx(tmp_path: Path) -> None:
     assert sheet is not None
     assert sheet.title == "工作台账"
     assert sheet.freeze_panes == "A2"
-    dates = [sheet.cell(row=2, column=LEDGER_COLUMNS.index("registered_on") + 1)]
+    dates = [sheet.cell(row=2, column=EXPORT_COLUMNS.index("registered_on") + 1)]
     assert dates[0].is_date
     assert dates[0].number_format == "yyyy-mm-dd"
 
@@ -273,7 +273,7 @@ def test_export_chooses_columns_a_moment_and_problems(tmp_path: Path) -> None:
     resolved = export_ledger(store, ledger, query=Query(state=ProblemState.RESOLVED))
     assert resolved == sum(1 for p in data.problems if p.state is ProblemState.RESOLVED)
     with pytest.raises(ValidationError, match="columns"):
-        export_ledger(store, ledger, columns=["leader"])
+        export_ledger(store, ledger, columns=["chief"])
     with pytest.raises(ValidationError, match="a Query"):
         export_ledger(store, ledger, query="state=resolved")  # type: ignore[arg-type]
 

@@ -137,7 +137,7 @@ DEFECTS: list[tuple[str, Callable[[random.Random, dict[str, str]], dict[str, str
     ("enterprise", lambda _r, _row: {"enterprise": "子虚乌有有限公司"}),
     ("problem_id", lambda _r, row: {"problem_id": row["problem_id"] + "\x01"}),
     ("settled_on", lambda _r, _row: {"settled_on": "2019-02-29"}),
-    # The workflow refuses: 已办结 needs a follow-up.
+    # The workflow refuses: 已办结 needs a follow-up (the ledger has the column, left blank).
     ("satisfaction", lambda _r, _row: {"state": "已办结", "settled_on": "2019-11-20"}),
     # 已解决 needs the date it was settled.
     ("settled_on", lambda _r, _row: {"state": "已解决"}),
