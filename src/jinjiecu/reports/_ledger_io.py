@@ -25,6 +25,7 @@ from jinjiecu.reports._ledger_cells import (
     FORMULA_TRIGGERS,
     Formula,
     bilingual,
+    is_blank,
     neutralise,
     raw_text,
     restore,
@@ -38,14 +39,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from pathlib import Path
 
+    from jinjiecu.reports.vocabulary import HeaderReading, Vocabulary
+
 __all__ = [
     "XLSX_CELL_LIMIT",
     "CellTooLongError",
     "HeaderError",
     "Table",
+    "data_rows",
     "header_key",
+    "read_columns",
     "read_table",
     "read_text",
+    "skipped_reason",
     "write_csv",
     "write_xlsx",
 ]
@@ -179,6 +185,81 @@ def read_table(
         preamble=tuple(tuple(cells) for _number, cells in rows[:position]),
         encoding=encoding,
     )
+
+
+_TOTALS: Final = ("合计", "小计", "总计", "共计", "累计", "总合计")
+# A note row under the table holds a line or two of text starting with one of these.
+_NOTES: Final = (
+    *("注:", "备注:", "说明:"),
+    *("填表人", "填报人", "审核人", "制表", "联系人", "联系电话"),
+)
+_NOTE_WORDS: Final = frozenset(("注", "备注", "说明"))
+
+
+def skipped_reason(cells: Sequence[object]) -> str | None:
+    """Why a row is no record (a totals row, a note under the table), or ``None``."""
+    texts = [raw_text(cell).strip() for cell in cells if not is_blank(cell)]
+    if not texts:
+        return None
+    for text in texts[:3]:
+        if word_key(text).startswith(_TOTALS):
+            return bilingual(f"合计行（{text}），已跳过", f"a totals row ({text}), skipped")
+    first = word_key(texts[0])
+    if len(texts) <= 2 and (first in _NOTE_WORDS or first.startswith(_NOTES)):
+        return bilingual("表尾说明行，已跳过", "a note under the table, skipped")
+    return None
+
+
+def data_rows(
+    table: Table,
+) -> tuple[list[tuple[int, list[object]]], list[tuple[int, str]]]:
+    """The table's rows that may be records, and the (row, reason) of those skipped."""
+    rows: list[tuple[int, list[object]]] = []
+    skipped: list[tuple[int, str]] = []
+    for number, cells in table.rows:
+        reason = skipped_reason(cells)
+        if reason is None:
+            rows.append((number, cells))
+        else:
+            skipped.append((number, reason))
+    return rows, skipped
+
+
+def read_columns(
+    table: Table,
+    vocabulary: Vocabulary,
+    kind: str,
+    *,
+    own: frozenset[str] = frozenset(),
+    skip: frozenset[str] = frozenset(),
+) -> tuple[tuple[HeaderReading, ...], dict[str, str]]:
+    """How each header of ``table`` was read (field and rule), and the unit of each field.
+
+    ``own`` are the keys of headers the caller gave; ``skip`` those of the
+    columns read over on purpose (a rejects file's 错误原因).
+    """
+    readings: list[HeaderReading] = []
+    units: dict[str, str] = {}
+    by_index = {index: field for field, index in table.columns.items()}
+    for index, header in enumerate(table.headers):
+        key = header_key(header)
+        if not key:
+            continue
+        reading = vocabulary.read_header(header, kind)
+        field = by_index.get(index)
+        if field is not None and reading.unit is not None:
+            units[field] = reading.unit
+        if field is None:
+            rule = "已忽略 / ignored" if key in skip else reading.rule
+            readings.append(attrs.evolve(reading, field=None, rule=rule))
+        elif key in own:
+            readings.append(attrs.evolve(reading, field=field, rule="指定表头 / the headers given"))
+        elif reading.field != field:
+            rule = f"按内容判断 / by its cells ({field})"
+            readings.append(attrs.evolve(reading, field=field, rule=rule))
+        else:
+            readings.append(reading)
+    return tuple(readings), units
 
 
 def _restore_text(cell: object) -> str:

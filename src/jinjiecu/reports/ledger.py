@@ -176,7 +176,6 @@ from jinjiecu.reports.vocabulary import (
     HeaderReading,
     UnknownWordError,
     Vocabulary,
-    word_key,
 )
 from jinjiecu.storage.base import MAX_PAGE, PROBLEM_FILTERS, Query
 
@@ -1276,11 +1275,19 @@ def _headers_of(headers: LedgerHeaders | Mapping[str, str] | None) -> LedgerHead
 def _lookup(
     headers: LedgerHeaders | None, vocabulary: Vocabulary
 ) -> tuple[dict[str, str], frozenset[str]]:
-    """Header key -> field: the headers given first, then the vocabulary's; and the English keys."""
+    """Header key -> field, and the English keys.
+
+    The headers given come first, then a user's vocabulary file, then the
+    library's own headers and synonyms.
+    """
     lookup: dict[str, str] = {}
     if headers is not None:
         for field, header in headers.as_dict().items():
             lookup[io.header_key(header)] = field
+    for key in vocabulary.user_headers:
+        field = vocabulary.headers.get(key)
+        if field in ZH_HEADERS:
+            lookup.setdefault(key, field)
     for table in (ZH_HEADERS, EN_HEADERS):
         for field, header in table.items():
             lookup.setdefault(io.header_key(header), field)
@@ -1289,29 +1296,6 @@ def _lookup(
             lookup.setdefault(key, field)
     english = frozenset(io.header_key(h) for h in EN_HEADERS.values())
     return lookup, english
-
-
-_TOTALS: Final = ("合计", "小计", "总计", "共计", "累计", "总合计")
-# A note row under the table holds a line or two of text starting with one of these.
-_NOTES: Final = (
-    *("注:", "备注:", "说明:"),
-    *("填表人", "填报人", "审核人", "制表", "联系人", "联系电话"),
-)
-_NOTE_WORDS: Final = frozenset(("注", "备注", "说明"))
-
-
-def _skipped_reason(cells: Sequence[object]) -> str | None:
-    """Why a row is no problem (a totals row, a note under the table), or ``None``."""
-    texts = [raw_text(cell).strip() for cell in cells if not is_blank(cell)]
-    if not texts:
-        return None
-    for text in texts[:3]:
-        if word_key(text).startswith(_TOTALS):
-            return bilingual(f"合计行（{text}），已跳过", f"a totals row ({text}), skipped")
-    first = word_key(texts[0])
-    if len(texts) <= 2 and (first in _NOTE_WORDS or first.startswith(_NOTES)):
-        return bilingual("表尾说明行，已跳过", "a note under the table, skipped")
-    return None
 
 
 @attrs.frozen(kw_only=True)
@@ -1339,39 +1323,12 @@ def _read(
     except io.HeaderError as problem:
         error = RowError(row=problem.row, column=problem.column, reason=problem.reason)
         raise LedgerImportError([error], path=str(ledger)) from None
-    rows: list[tuple[int, list[object]]] = []
-    skipped: list[RowError] = []
-    for number, cells in table.rows:
-        reason = _skipped_reason(cells)
-        if reason is None:
-            rows.append((number, cells))
-        else:
-            skipped.append(RowError(row=number, column="", reason=reason))
+    rows, skipped_rows = io.data_rows(table)
+    skipped = [RowError(row=number, column="", reason=reason) for number, reason in skipped_rows]
     table = _resolve_ambiguous(table, rows, vocabulary)
-    own = {} if given is None else {io.header_key(h): f for f, h in given.as_dict().items()}
-    readings: list[HeaderReading] = []
-    units: dict[str, str] = {}
-    by_index = {index: field for field, index in table.columns.items()}
-    for index, header in enumerate(table.headers):
-        if not io.header_key(header):
-            continue
-        reading = vocabulary.read_header(header)
-        field = by_index.get(index)
-        if field is not None and reading.unit is not None:
-            units[field] = reading.unit
-        if field is None:
-            rule = "已忽略 / ignored" if io.header_key(header) in skip else reading.rule
-            readings.append(attrs.evolve(reading, field=None, rule=rule))
-        elif io.header_key(header) in own:
-            readings.append(attrs.evolve(reading, field=field, rule="指定表头 / the headers given"))
-        elif reading.field != field:
-            rule = f"按内容判断 / by its cells ({field})"
-            readings.append(attrs.evolve(reading, field=field, rule=rule))
-        else:
-            readings.append(reading)
-    return _Ledger(
-        table=table, readings=tuple(readings), units=units, rows=rows, skipped=tuple(skipped)
-    )
+    own = frozenset(() if given is None else (io.header_key(h) for h in given.as_dict().values()))
+    readings, units = io.read_columns(table, vocabulary, "problems", own=own, skip=skip)
+    return _Ledger(table=table, readings=readings, units=units, rows=rows, skipped=tuple(skipped))
 
 
 def _resolve_ambiguous(

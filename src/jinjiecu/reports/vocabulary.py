@@ -56,7 +56,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CATEGORY_SYNONYMS",
+    "DEBT_METHOD_SYNONYMS",
+    "FINANCE_HEADER_SYNONYMS",
     "HEADER_SYNONYMS",
+    "LEDGER_KINDS",
     "STATE_SYNONYMS",
     "UNITS",
     "HeaderReading",
@@ -158,6 +161,170 @@ HEADER_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     }
 )
 """Headers county and city ledgers use, by field (the first is the library's own)."""
+
+_ENTERPRISE_WORDS: Final = (
+    "企业名称",
+    "企业",
+    "借款人",
+    "借款企业",
+    "借款人名称",
+    "客户名称",
+    "企业全称",
+    "单位名称",
+    "Enterprise",
+)
+_SHARED: Final[Mapping[str, tuple[str, ...]]] = {
+    "number": HEADER_SYNONYMS["number"],
+    "enterprise": _ENTERPRISE_WORDS,
+    "credit_code": HEADER_SYNONYMS["credit_code"],
+    "region": HEADER_SYNONYMS["region"],
+    "place": HEADER_SYNONYMS["place"],
+}
+_PROBLEMS: Final = ("关联问题", "关联问题编号", "问题编号", "Problems")
+_NOTE: Final = ("备注", "说明", "Note")
+
+FINANCE_HEADER_SYNONYMS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = MappingProxyType(
+    {
+        "renewals": MappingProxyType(
+            {
+                "id": ("续贷编号", "编号", "ID"),
+                **_SHARED,
+                "bank": (
+                    "贷款银行",
+                    "续贷银行",
+                    "承贷银行",
+                    "银行",
+                    "银行名称",
+                    "金融机构",
+                    "贷款机构",
+                    "Bank",
+                ),
+                "branch": ("经办网点", "经办支行", "支行", "网点", "Branch"),
+                "contract": (
+                    "原合同编号",
+                    "合同编号",
+                    "借款合同编号",
+                    "原借款合同号",
+                    "合同号",
+                    "Contract",
+                ),
+                "original_amount": (
+                    "原贷款金额",
+                    "原借款金额",
+                    "原贷款本金",
+                    "到期贷款金额",
+                    "Original amount",
+                ),
+                "original_start": ("原贷款发放日", "原贷款起始日", "发放日期", "Original start"),
+                "maturity": ("原贷款到期日", "原到期日", "到期日", "贷款到期日", "Maturity"),
+                "renewed_on": (
+                    "续贷日期",
+                    "续贷时间",
+                    "续贷办理日期",
+                    "办理日期",
+                    "Renewed on",
+                ),
+                "amount": ("续贷金额", "新贷款金额", "续贷额度", "金额", "Amount"),
+                "term_months": (
+                    "续贷期限（月）",
+                    "期限（月）",
+                    "续贷期限",
+                    "期限",
+                    "Term (months)",
+                ),
+                "rate": (
+                    "年利率（%）",
+                    "年利率",
+                    "利率（%）",
+                    "利率",
+                    "执行利率",
+                    "Annual rate (%)",
+                ),
+                "guarantee_resigned": ("重签担保", "是否重签担保", "Guarantee re-signed"),
+                "risk_before": ("续贷前风险分类", "原风险分类", "Risk before"),
+                "risk_after": ("续贷后风险分类", "风险分类", "Risk after"),
+                "problems": _PROBLEMS,
+                "note": _NOTE,
+            }
+        ),
+        "bridge-funds": MappingProxyType(
+            {
+                "fund": ("过桥资金名称", "资金名称", "过桥资金", "基金名称", "Fund"),
+                "operator": ("运营机构", "管理机构", "资金管理机构", "Operator"),
+                "pool_size": ("资金规模", "资金池规模", "Pool size"),
+                "max_days": ("最长使用天数", "使用期限（天）", "Max days"),
+                "daily_fee_rate": ("日费率", "Daily fee rate"),
+                **_SHARED,
+                "amount": ("使用金额", "过桥金额", "借款金额", "拨付金额", "金额", "Amount"),
+                "drawn_on": (
+                    "使用日期",
+                    "放款日期",
+                    "借款日期",
+                    "拨付日期",
+                    "过桥日期",
+                    "Drawn on",
+                ),
+                "repaid_on": ("归还日期", "还款日期", "收回日期", "回收日期", "Repaid on"),
+                "reference": ("业务编号", "凭证号", "编号", "Reference"),
+                "problems": _PROBLEMS,
+            }
+        ),
+        "debt": MappingProxyType(
+            {
+                "id": ("化解编号", "编号", "ID"),
+                **_SHARED,
+                "creditors": ("债权人", "债权银行", "债权机构", "债权单位", "Creditors"),
+                "debt_before": (
+                    "化解前债务",
+                    "原债务金额",
+                    "债务总额",
+                    "债务金额",
+                    "涉及债务",
+                    "Debt before",
+                ),
+                "debt_after": ("化解后债务", "剩余债务", "化解后剩余债务", "Debt after"),
+                "resolved": ("化解金额", "化解债务", "已化解金额", "Resolved"),
+                "method": ("化解方式", "处置方式", "化解措施", "Method"),
+                "resolved_on": ("化解日期", "化解时间", "完成时间", "办结时间", "Resolved on"),
+                "problems": _PROBLEMS,
+                "note": _NOTE,
+            }
+        ),
+        "whitelist": MappingProxyType(
+            {
+                "whitelist": ("名单库", "名单名称", "名单", "Whitelist"),
+                **_SHARED,
+                "change": ("变动类型", "变动", "纳入或移出", "操作", "Change"),
+                "on": ("纳入日期", "入库日期", "入库时间", "变动日期", "日期", "On"),
+                "criteria": ("符合条件", "入库条件", "入选条件", "Criteria"),
+                "reason": ("移出原因", "原因", "Reason"),
+            }
+        ),
+    }
+)
+"""Headers finance ledgers use, by ledger kind and field (the first is the library's own).
+
+The kinds are ``renewals`` (无还本续贷), ``bridge-funds`` (过桥资金), ``debt``
+(债务化解) and ``whitelist`` (白名单); the fields are those of
+:mod:`jinjiecu.reports.finance_ledger`.
+"""
+
+LEDGER_KINDS: Final = ("problems", *FINANCE_HEADER_SYNONYMS)
+"""The kinds of ledger there are header tables for: problems, then the finance kinds."""
+
+DEBT_METHOD_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "package_disposal": ("打包处置", "不良资产处置", "资产打包处置"),
+        "restructuring": ("重组", "债务重组", "资产重组"),
+        "write_off": ("核销", "坏账核销"),
+        "debt_to_equity": ("债转股",),
+        "extension": ("展期", "延期", "借新还旧"),
+        "settlement": ("和解", "清偿", "协商清偿", "和解清偿"),
+        "other": ("其他", "其它"),
+    }
+)
+"""Words for how a debt was resolved, by method code."""
+
 
 AMBIGUOUS_HEADERS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {"办理情况": ("state", "progress")}
@@ -327,6 +494,8 @@ class Vocabulary:
     headers: Mapping[str, str]
     categories: Mapping[str, str]
     states: Mapping[str, str]
+    finance_headers: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    """The header tables of the finance ledgers, by kind (as :data:`FINANCE_HEADER_SYNONYMS`)."""
     user_headers: frozenset[str] = frozenset()
     """The header keys a user's file gave (their rule says so)."""
     files: tuple[str, ...] = ()
@@ -353,11 +522,12 @@ class Vocabulary:
         """
         name = source or "the words given"
         new_headers = dict(headers or {})
+        known = {*HEADER_SYNONYMS, *(f for t in FINANCE_HEADER_SYNONYMS.values() for f in t)}
         for word, field in new_headers.items():
-            if field not in HEADER_SYNONYMS:
+            if field not in known:
                 raise ValidationError(
                     field=f"headers.{word}",
-                    expected=f"a ledger field ({', '.join(HEADER_SYNONYMS)})",
+                    expected=f"a ledger field ({', '.join(sorted(known))})",
                     received=field,
                 )
         states_given = dict(states or {})
@@ -370,9 +540,21 @@ class Vocabulary:
                     received=code,
                 )
         keyed_headers = _keyed(new_headers.items(), table="headers", source=name)
+        # A header names a field in every kind of ledger that has the field.
+        finance = {
+            kind: {
+                **self.finance_headers.get(kind, {}),
+                **{k: f for k, f in keyed_headers.items() if f in FINANCE_HEADER_SYNONYMS[kind]},
+            }
+            for kind in FINANCE_HEADER_SYNONYMS
+        }
         return attrs.evolve(
             self,
-            headers={**self.headers, **keyed_headers},
+            headers={
+                **self.headers,
+                **{k: f for k, f in keyed_headers.items() if f in HEADER_SYNONYMS},
+            },
+            finance_headers=finance,
             categories={
                 **self.categories,
                 **_keyed((categories or {}).items(), table="categories", source=name),
@@ -427,18 +609,33 @@ class Vocabulary:
 
     # ------------------------------------------------------------------ reading
 
-    def read_header(self, header: str) -> HeaderReading:
-        """The field a header gives, and the rule that matched (``field`` ``None``: none)."""
+    def header_table(self, kind: str = "problems") -> Mapping[str, str]:
+        """The headers a kind of ledger (:data:`LEDGER_KINDS`) is read with: word key -> field."""
+        if kind == "problems":
+            return self.headers
+        table = self.finance_headers.get(kind)
+        if table is None:
+            raise ValidationError(
+                field="kind", expected=f"one of {', '.join(LEDGER_KINDS)}", received=kind
+            )
+        return table
+
+    def read_header(self, header: str, kind: str = "problems") -> HeaderReading:
+        """The field a header gives in a ``kind`` of ledger, and the rule that matched.
+
+        ``field`` is ``None`` when no table knows the header.
+        """
         base, unit = header_unit(header)
         key = word_key(base)
-        field = self.headers.get(key)
+        field = self.header_table(kind).get(key)
         if field is None:
-            if key in _AMBIGUOUS_KEYS:
+            if kind == "problems" and key in _AMBIGUOUS_KEYS:
                 return HeaderReading(header=header, field=None, rule="ambiguous", unit=unit)
             return HeaderReading(
                 header=header, field=None, rule="未识别 / not recognised", unit=unit
             )
-        own = HEADER_SYNONYMS[field][0]
+        synonyms = HEADER_SYNONYMS if kind == "problems" else FINANCE_HEADER_SYNONYMS[kind]
+        own = synonyms[field][0]
         if key in self.user_headers:
             rule = "用户词表 / the user's vocabulary"
         elif key == word_key(own):
@@ -504,16 +701,17 @@ class Vocabulary:
             return False
         return True
 
-    def headers_toml(self, readings: Iterable[HeaderReading]) -> str:
+    def headers_toml(self, readings: Iterable[HeaderReading], kind: str = "problems") -> str:
         """A vocabulary file holding how ``readings`` were read, for a user to edit.
 
         Each header that gave a field is one line; a header that gave none is
         a comment listing the fields, to fill in if the column matters.
         """
+        fields = HEADER_SYNONYMS if kind == "problems" else FINANCE_HEADER_SYNONYMS[kind]
         lines = [
             "# 表头映射：每行“原表头” = 字段；可修改后用 --headers 文件名 再次导入。",
             '# Header mapping: each line is "header" = field; edit, import with --headers FILE.',
-            f"# 字段 fields: {', '.join(HEADER_SYNONYMS)}",
+            f"# 字段 fields ({kind}): {', '.join(fields)}",
             "[headers]",
         ]
         for reading in readings:
@@ -560,7 +758,13 @@ def _build_default() -> Vocabulary:
         word_key(word): code for code, words in CATEGORY_SYNONYMS.items() for word in words
     }
     states = {word_key(word): code for code, words in STATE_SYNONYMS.items() for word in words}
-    return Vocabulary(headers=headers, categories=categories, states=states)
+    finance = {
+        kind: {word_key(word): field for field, words in table.items() for word in words}
+        for kind, table in FINANCE_HEADER_SYNONYMS.items()
+    }
+    return Vocabulary(
+        headers=headers, categories=categories, states=states, finance_headers=finance
+    )
 
 
 _AMBIGUOUS_KEYS: Final = {word_key(word): fields for word, fields in AMBIGUOUS_HEADERS.items()}
