@@ -771,7 +771,7 @@ def test_import_records_the_changes_between_two_ledgers(
     _rewrite(before, after, {"dz2019-p-0006": change})
     code, out, err = run(capsys, "import", str(after), "--store", own_db, "--lang", "zh")
     assert code == 0, err
-    assert "更新 1 个（新增办理记录 1 条）" in out
+    assert "更新 1 个（办理记录 1 条）" in out
     shown = run_json(capsys, "problem", "show", "dz2019-p-0006", "--store", own_db)
     last = shown["transitions"][-1]
     assert (last["event"], shown["state"]) == ("resolve", "resolved")

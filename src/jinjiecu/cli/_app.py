@@ -237,7 +237,7 @@ class _Commands:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``jinjiecu`` argument parser, with every subcommand."""
-    from jinjiecu.cli import _calendar, _files  # noqa: PLC0415 - keeps `import jinjiecu.cli` light
+    from jinjiecu.cli import _calendar, _files, _import  # noqa: PLC0415 - keeps the import light
     from jinjiecu.cli import _commands as c  # noqa: PLC0415
 
     parser = _Parser(
@@ -282,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     json_option(demo)
     _add_stats(commands)
     _add_problem(commands)
+    _import.add_command(commands)
     _files.add_commands(commands)
     _calendar.add_commands(commands)
     return parser

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 
     from jinjiecu.domain.calendar import HolidayNotice, WorkingCalendar
     from jinjiecu.domain.problem import Actor, Problem
-    from jinjiecu.metrics.results import ProblemFigures, Rate, Summary, VisitFigures
+    from jinjiecu.metrics.dimensions import Dimension
+    from jinjiecu.metrics.results import (
+        FinanceFigures,
+        ProblemFigures,
+        Rate,
+        Summary,
+        VisitFigures,
+    )
     from jinjiecu.sample import SampleData
     from jinjiecu.storage.base import Query, Store
 
@@ -541,7 +548,7 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
     """``jinjiecu stats``: problem (or visit) figures as of a moment, grouped by a dimension."""
     from jinjiecu.domain.clock import now  # noqa: PLC0415
     from jinjiecu.metrics import Dimension, problem_summary, visit_summary  # noqa: PLC0415
-    from jinjiecu.metrics.visits import VISIT_DIMENSIONS  # noqa: PLC0415
+    from jinjiecu.metrics.finance import finance_summary  # noqa: PLC0415
 
     by = None if args.by is None else Dimension.parse(args.by, field="by")
     moment = args.as_of or now()
@@ -559,24 +566,20 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
             visits = visit_summary(store, as_of=moment, by=by, campaign_id=query.campaign_id)
             return _print_visits(visits, query, ui)
         problems = problem_summary(store, as_of=moment, by=by, query=query)
-        visit_rows: Summary[VisitFigures] | None = None
-        visit_total: VisitFigures | None = None
-        if given <= {"campaign_id"}:
-            if by is not None and by in VISIT_DIMENSIONS:
-                visit_rows = visit_summary(
-                    store, as_of=moment, by=by, campaign_id=query.campaign_id
-                )
-            visit_total = visit_summary(store, as_of=moment, campaign_id=query.campaign_id).total
-        elif given - {"campaign_id"} <= _VISIT_FILTERS and len(given - {"campaign_id"}) == 1:
-            visit_total = _visits_of_one(store, query, moment)
+        visit_rows, visit_total = _visits_beside(store, query, by, moment)
+        # Finance records belong to no campaign or group: shown for the whole store only.
+        finance = None if given else finance_summary(store, as_of=moment).total
     if ui.json:
-        ui.dump(_stats_json(problems, query, visit_rows, visit_total))
+        data = _stats_json(problems, query, visit_rows, visit_total)
+        data["finance"] = None if finance is None else finance_json(finance)
+        ui.dump(data)
         return 0
     zh, en = _describe_moment(problems.as_of)
     ui.say(f"截至 {zh}", f"As of {en}")
     _print_filters(query, store_label=None, ui=ui)
     if by is None:
         _print_total(problems.total, visit_total, ui)
+        _print_finance(finance, ui)
         provisional_note(ui, problems.provisional_years)
         return 0
     columns = [_label(code) for code in _TABLE_COLUMNS]
@@ -609,6 +612,59 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
     if by is Dimension.REGION:
         ui.note("县市区各行含其下级区域。", "Each region's row includes the regions below it.")
     return 0
+
+
+def _visits_beside(
+    store: Store, query: Query, by: Dimension | None, moment: dt.datetime
+) -> tuple[Summary[VisitFigures] | None, VisitFigures | None]:
+    """The visit figures that go with problem figures under ``query``: rows and total, if any."""
+    from jinjiecu.metrics import visit_summary  # noqa: PLC0415
+    from jinjiecu.metrics.visits import VISIT_DIMENSIONS  # noqa: PLC0415
+
+    given = set(query.given())
+    visit_rows: Summary[VisitFigures] | None = None
+    visit_total: VisitFigures | None = None
+    if given <= {"campaign_id"}:
+        if by is not None and by in VISIT_DIMENSIONS:
+            visit_rows = visit_summary(store, as_of=moment, by=by, campaign_id=query.campaign_id)
+        visit_total = visit_summary(store, as_of=moment, campaign_id=query.campaign_id).total
+    elif given - {"campaign_id"} <= _VISIT_FILTERS and len(given - {"campaign_id"}) == 1:
+        visit_total = _visits_of_one(store, query, moment)
+    return visit_rows, visit_total
+
+
+_FINANCE_LINES = (
+    ("loan_renewals", "renewal_amount", "无还本续贷", "loan renewals"),
+    ("bridge_draws", "bridge_amount", "过桥资金使用", "bridge-fund draws"),
+    ("debt_resolutions", "debt_resolved", "债务化解", "debt resolutions"),
+    ("asset_disposals", "assets_book_value", "资产盘活处置", "asset disposals"),
+    ("coordinated", "coordinated_amount", "协调融资", "coordinated financing"),
+)
+
+
+def finance_json(figures: FinanceFigures) -> dict[str, Any]:
+    """Finance totals as JSON: each count, and each amount in yuan as exact text."""
+    data: dict[str, Any] = {}
+    for count, amount, _zh, _en in _FINANCE_LINES:
+        money = getattr(figures, amount)
+        data[count] = getattr(figures, count)
+        data[amount] = str(money.amount)
+        if money.approximate:
+            data[f"{amount}_approximate"] = True
+    return data
+
+
+def _print_finance(figures: FinanceFigures | None, ui: Ui) -> None:
+    """The finance totals under the problem figures, when there are any."""
+    if figures is None:
+        return
+    lines = [
+        (zh, en, getattr(figures, count), getattr(figures, amount).format())
+        for count, amount, zh, en in _FINANCE_LINES
+        if getattr(figures, count)
+    ]
+    for zh, en, count, amount in lines:
+        ui.say(f"{zh}：{count} 笔，{amount}", f"{en}: {count}, {amount}")
 
 
 def _stats_json(

@@ -1,4 +1,4 @@
-"""The commands that read and write files: ``import``, ``export`` and ``report``."""
+"""The commands that write files: ``export`` and ``report`` (``import`` is in ``_import``)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinjiecu.cli._app import as_of_type, filter_options, json_option, moment_type, positive_int
+from jinjiecu.cli._app import as_of_type, filter_options, json_option, positive_int
 from jinjiecu.cli._commands import actor_of, build_query, opened, resolve
 from jinjiecu.cli._progress import Progress
 from jinjiecu.cli._text import fail
 
-_DATA, _FILE, _DEPENDENCY = 1, 4, 5
+_DATA, _USAGE, _FILE, _DEPENDENCY = 1, 2, 4, 5
 
 if TYPE_CHECKING:
     import argparse
@@ -21,47 +21,7 @@ if TYPE_CHECKING:
 
 
 def add_commands(commands: _Commands) -> None:
-    """Add ``import``, ``export`` and ``report`` to the parser."""
-    ledger_import = commands.add(
-        "import",
-        "导入工作台账（xlsx 或 CSV）。有任何一行出错则全部不写入，并列出每行的错误。",
-        "Import a ledger (xlsx or CSV). If any row is bad nothing is written, and every bad "
-        "row is listed with its column and reason.",
-        run_import,
-        epilog="例 examples:\n"
-        "  jinjiecu import 工作台账.xlsx\n"
-        "  jinjiecu import ledger.csv --on-error reject   # 导入正确行，错误行另存 / "
-        "good rows in, bad rows to a rejects file",
-    )
-    ledger_import.add_argument("ledger", metavar="LEDGER", help="台账文件 / the ledger file")
-    ledger_import.add_argument("--campaign", metavar="ID", help="集中行动 / campaign (id or name)")
-    ledger_import.add_argument(
-        "--on-error",
-        choices=("abort", "reject"),
-        default="abort",
-        help="abort: 有错全不写入 nothing written if any row is bad (默认 default); "
-        "reject: 写入正确行，错误行存入旁边的文件 good rows in, bad rows to a rejects file",
-    )
-    _headers_option(ledger_import)
-    ledger_import.add_argument(
-        "--actor", help="经办人 / who imports (默认 default: your user name)"
-    )
-    ledger_import.add_argument(
-        "--actor-kind",
-        metavar="KIND",
-        default="clerk",
-        help="经办人类型 / what the actor is (clerk ...)",
-    )
-    ledger_import.add_argument(
-        "--at",
-        metavar="TIME",
-        type=moment_type,
-        help="台账未注明日期的变化记在此时 / when changes the ledger gives no date for happened "
-        "(默认 default: now)",
-    )
-    ledger_import.add_argument("--sheet", metavar="NAME", help="工作表 / the xlsx sheet to read")
-    json_option(ledger_import)
-
+    """Add ``export`` and ``report`` to the parser."""
     export = commands.add(
         "export",
         "导出工作台账（.xlsx 或 .csv，按扩展名）。",
@@ -71,6 +31,13 @@ def add_commands(commands: _Commands) -> None:
         "  jinjiecu export ledger.csv --headers en --group 市级第一工作组（德州经济技术开发区）",
     )
     export.add_argument("path", metavar="PATH", help="输出文件 / the file to write")
+    export.add_argument(
+        "--kind",
+        choices=("problems", "renewals", "bridge-funds", "debt", "whitelist"),
+        default="problems",
+        help="台账种类 / what to export: problems 问题（默认 default）, renewals 无还本续贷, "
+        "bridge-funds 过桥资金, debt 债务化解, whitelist 白名单 (金额以万元计 amounts in 万元)",
+    )
     export.add_argument(
         "--as-of", metavar="DATE", type=as_of_type, help="截至 / as of the end of this day"
     )
@@ -149,7 +116,7 @@ def _progress(ui: Ui, zh: str, en: str) -> Progress:
     return Progress(ui.text(zh, en), ui.err, enabled=not ui.quiet)
 
 
-def _headers(text: str | None) -> Any:
+def headers_option_value(text: str | None) -> Any:
     """``--headers``: ``zh``, ``en`` or a JSON file of field to header (overriding the Chinese)."""
     from jinjiecu.reports.ledger import LedgerHeaders  # noqa: PLC0415
 
@@ -193,81 +160,6 @@ def _must_exist(path: str) -> None:
         fail(f"找不到文件：{path}", f"no such file: {path}", code=_FILE)
 
 
-def run_import(args: argparse.Namespace, ui: Ui) -> int:
-    """``jinjiecu import LEDGER``: all or nothing, or good rows in and bad rows set aside."""
-    from jinjiecu.domain.ids import CampaignId  # noqa: PLC0415
-    from jinjiecu.reports.ledger import import_ledger  # noqa: PLC0415
-
-    _must_exist(args.ledger)
-    headers = _headers(args.headers)
-    with opened(args, ui) as store:
-        campaign = (
-            None
-            if args.campaign is None
-            else CampaignId(resolve(store, "campaigns", args.campaign))
-        )
-        actor = actor_of(args) if args.actor else None
-        with _progress(ui, "导入", "importing") as progress:
-            report = import_ledger(
-                store,
-                args.ledger,
-                campaign_id=campaign,
-                headers=headers,
-                on_error=args.on_error,
-                actor=actor,
-                progress=progress,
-                at=args.at,
-                sheet=args.sheet,
-            )
-    code = _DATA if report.rejected else 0
-    if ui.json:
-        ui.dump(
-            {
-                "ledger": args.ledger,
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "rejected": report.rejected,
-                "transitions": report.transitions,
-                "rejects_path": None if report.rejects_path is None else str(report.rejects_path),
-                "errors": [_row_json(e) for e in report.errors],
-                "warnings": [_row_json(w) for w in report.warnings],
-                "ignored_columns": list(report.ignored_columns),
-            }
-        )
-        return code
-    ui.say(
-        f"已导入 {args.ledger}：共 {report.rows} 行，新登记 {report.created} 个，"
-        f"更新 {report.updated} 个（新增办理记录 {report.transitions} 条），"
-        f"无变化 {report.unchanged} 个，拒绝 {report.rejected} 行。",
-        f"Imported {args.ledger}: {report.rows} rows, {report.created} registered, "
-        f"{report.updated} updated ({report.transitions} transitions recorded), "
-        f"{report.unchanged} unchanged, {report.rejected} rejected.",
-    )
-    if report.rejects_path is not None:
-        ui.say(
-            f"有错误的行已另存为：{report.rejects_path}",
-            f"The rejected rows are in {report.rejects_path}",
-        )
-    if report.ignored_columns:
-        columns = "、".join(report.ignored_columns)
-        ui.note(f"未识别的列（已忽略）：{columns}", f"Columns not recognised (ignored): {columns}")
-    for row in (*report.errors, *report.warnings):
-        where = _where(row, ui)
-        print(f"  {where}: {row.reason}", file=ui.err)
-    return code
-
-
-def _row_json(row: Any) -> dict[str, Any]:
-    return {"row": row.row, "column": row.column, "reason": row.reason}
-
-
-def _where(row: Any, ui: Ui) -> str:
-    place = ui.text(f"第{row.row}行", f"row {row.row}")
-    return place + (f" [{row.column}]" if row.column else "")
-
-
 def run_export(args: argparse.Namespace, ui: Ui) -> int:
     """``jinjiecu export PATH``: the ledger as .xlsx or .csv."""
     from jinjiecu.reports.ledger import export_ledger  # noqa: PLC0415
@@ -276,7 +168,9 @@ def run_export(args: argparse.Namespace, ui: Ui) -> int:
     if not target.parent.is_dir():
         folder = target.parent
         fail(f"文件夹不存在：{folder}", f"no such folder: {folder}", code=_FILE)
-    headers = _headers(args.headers)
+    if args.kind != "problems":
+        return _export_finance(args, ui, target)
+    headers = headers_option_value(args.headers)
     with opened(args, ui) as store:
         query = build_query(store, args)
         with _progress(ui, "导出", "exporting") as progress:
@@ -293,6 +187,34 @@ def run_export(args: argparse.Namespace, ui: Ui) -> int:
             )
     if ui.json:
         ui.dump({"path": str(target), "rows": rows})
+        return 0
+    ui.say(f"已导出 {rows} 行到 {target}", f"Exported {rows} rows to {target}")
+    return 0
+
+
+def _export_finance(args: argparse.Namespace, ui: Ui, target: Path) -> int:
+    """``jinjiecu export PATH --kind renewals`` ...: a finance ledger, amounts in 万元."""
+    from jinjiecu.reports.finance_ledger import export_finance_ledger  # noqa: PLC0415
+
+    key = (args.headers or "zh").strip().lower()
+    if key not in ("zh", "en"):
+        fail(
+            "财务台账的 --headers 只能是 zh 或 en",
+            "a finance ledger's --headers is zh or en",
+            code=_USAGE,
+        )
+    with opened(args, ui) as store:
+        if build_query(store, args).given():
+            fail(
+                "财务台账不支持筛选条件，只支持 --as-of",
+                "a finance ledger takes no filters, only --as-of",
+                code=_USAGE,
+            )
+        rows = export_finance_ledger(
+            store, target, kind=args.kind, as_of=args.as_of, english=key == "en"
+        )
+    if ui.json:
+        ui.dump({"path": str(target), "kind": args.kind, "rows": rows})
         return 0
     ui.say(f"已导出 {rows} 行到 {target}", f"Exported {rows} rows to {target}")
     return 0

@@ -104,6 +104,11 @@ class Table:
     encoding: str | None = None
 
 
+_PROBLEM_HEADERS: Final = bilingual(
+    "问题编号、企业名称、登记日期、办理状态", "Problem ID, Enterprise, Registered on, State"
+)
+
+
 def header_key(text: object) -> str:
     """How headers are compared: :func:`~jinjiecu.reports.vocabulary.word_key`, unit left out."""
     return word_key(header_unit(restore(raw_text(text)))[0])
@@ -119,8 +124,12 @@ def read_table(
     *,
     sheet: str | None = None,
     skip: frozenset[str] = frozenset(),
+    expected: str | None = None,
 ) -> Table:
     """Read ``path`` (.csv or .xlsx): find the header row by ``lookup`` (header key -> field).
+
+    ``expected`` names a few headers, in both languages, for the error when
+    none is found (default: a problem ledger's).
 
     Raises:
         HeaderError: the file cannot be decoded or opened, or no header row
@@ -133,14 +142,14 @@ def read_table(
         (rows, encoding), sheet_name = _csv_rows(path), None
     found = _find_header(rows, lookup)
     if found is None:
+        zh, _, en = (expected or _PROBLEM_HEADERS).partition(" / ")
         raise HeaderError(
             1,
             "",
             bilingual(
-                f"前{HEADER_SEARCH_ROWS}行中找不到表头行"
-                "（应包含如 问题编号、企业名称、登记日期、办理状态 等列中的至少两列）",
+                f"前{HEADER_SEARCH_ROWS}行中找不到表头行（应包含如 {zh} 等列中的至少两列）",
                 f"no header row in the first {HEADER_SEARCH_ROWS} rows: expected at least two "
-                "headers such as Problem ID, Enterprise, Registered on, State",
+                f"headers such as {en}",
             ),
         )
     position, header_cells = found

@@ -46,9 +46,19 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from jinjiecu.domain.codes import CreditCode
-    from jinjiecu.storage.base import Session
+    from jinjiecu.storage.base import Session, Transaction
 
-__all__ = ["CREATE_HINT", "Directory", "Index", "NewRecords", "name_key"]
+__all__ = [
+    "CREATE_HINT",
+    "Directory",
+    "Index",
+    "NewRecords",
+    "name_key",
+    "needed_records",
+    "new_id",
+    "referenced",
+    "write_new_records",
+]
 
 CREATE_HINT: Final = bilingual(
     "加 --create-missing（或 create_missing=True）可按台账自动创建",
@@ -282,9 +292,10 @@ class Directory:
                 name=division.name,
                 kind=division.kind,
                 division_code=division.code,
+                # The parent only if the store has it: a region's parent must exist.
                 parent_id=None
                 if division.parent_code is None
-                else RegionId(str(division.parent_code)),
+                else _known(self.region_codes.get(str(division.parent_code))),
             )
         elif name is not None:
             region = Region(id=RegionId(text), name=name, kind=DivisionKind.COUNTY)
@@ -457,6 +468,10 @@ class Directory:
         return leader_id
 
 
+def _known(region_id: str | None) -> RegionId | None:
+    return None if region_id is None else RegionId(region_id)
+
+
 def _department(
     department_id: DepartmentId,
     name: str,
@@ -479,6 +494,48 @@ def _department(
         )
     except JinjiecuError as error:
         raise CellError(bilingual("单位名称无效", str(error))) from None
+
+
+def needed_records(names: Directory, records: Iterable[Any], extra: Iterable[str] = ()) -> set[str]:
+    """The ids of the new records that ``records`` name (and ``extra``), with their regions."""
+    needed = referenced(records) | set(extra)
+    new = names.new
+    for record_id in list(needed):
+        for created in (new.enterprises.get(record_id), new.departments.get(record_id)):
+            if created is not None and created.region_id is not None:
+                needed.add(str(created.region_id))
+    for record_id in list(needed):
+        leader = new.leaders.get(record_id)
+        if leader is not None and leader.region_id is not None:
+            needed.add(str(leader.region_id))
+    changed = True
+    while changed:  # a new town's county may be new too
+        changed = False
+        for region_id in list(needed):
+            region = new.regions.get(region_id)
+            if region is not None and region.parent_id is not None:
+                parent = str(region.parent_id)
+                if parent not in needed and parent in new.regions:
+                    needed.add(parent)
+                    changed = True
+    return needed
+
+
+def write_new_records(tx: Transaction, names: Directory, needed: set[str]) -> None:
+    """Write the new records in ``needed``, each region after its parent."""
+    new = names.new
+
+    def depth(region: Region) -> int:
+        count, parent = 0, region.parent_id
+        while parent is not None and str(parent) in new.regions:
+            count, parent = count + 1, new.regions[str(parent)].parent_id
+        return count
+
+    regions = sorted((r for key, r in new.regions.items() if key in needed), key=depth)
+    tx.regions.add_many(regions)
+    tx.departments.add_many(d for key, d in new.departments.items() if key in needed)
+    tx.leaders.add_many(x for key, x in new.leaders.items() if key in needed)
+    tx.enterprises.add_many(e for key, e in new.enterprises.items() if key in needed)
 
 
 def referenced(records: Iterable[Any]) -> set[str]:

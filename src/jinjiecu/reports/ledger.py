@@ -161,7 +161,7 @@ from jinjiecu.reports._ledger_cells import (
     raw_text,
     split_list,
 )
-from jinjiecu.reports._ledger_names import Directory, referenced
+from jinjiecu.reports._ledger_names import Directory, needed_records, write_new_records
 from jinjiecu.reports._ledger_plan import (
     PlanError,
     Wanted,
@@ -182,7 +182,7 @@ from jinjiecu.storage.base import MAX_PAGE, PROBLEM_FILTERS, Query
 if TYPE_CHECKING:
     from jinjiecu.domain.calendar import WorkingCalendar
     from jinjiecu.domain.money import Money
-    from jinjiecu.storage.base import Session, Store, Transaction
+    from jinjiecu.storage.base import Session, Store
 
 __all__ = [
     "EN_HEADERS",
@@ -1285,9 +1285,9 @@ def _lookup(
         for field, header in headers.as_dict().items():
             lookup[io.header_key(header)] = field
     for key in vocabulary.user_headers:
-        field = vocabulary.headers.get(key)
-        if field in ZH_HEADERS:
-            lookup.setdefault(key, field)
+        mapped = vocabulary.headers.get(key)
+        if mapped is not None and mapped in ZH_HEADERS:
+            lookup.setdefault(key, mapped)
     for table in (ZH_HEADERS, EN_HEADERS):
         for field, header in table.items():
             lookup.setdefault(io.header_key(header), field)
@@ -1468,7 +1468,7 @@ def import_ledger(
         raise LedgerImportError(errors, path=str(ledger))
     created = [p for p, version, _merged in importer.outcomes.values() if version == 0]
     updated = [(p, v) for p, v, _merged in importer.outcomes.values() if 0 < v < p.version]
-    needed = _new_records_needed(names, [p for p, _v, _m in importer.outcomes.values()])
+    needed = needed_records(names, [p for p, _v, _m in importer.outcomes.values()])
     report = ImportReport(
         rows=total,
         created=len(created),
@@ -1492,7 +1492,7 @@ def import_ledger(
     rejects = _write_rejects(ledger, table, failed) if failed else None
     try:
         with store.transaction() as tx:
-            _add_new_records(tx, names, needed)
+            write_new_records(tx, names, needed)
             if created:
                 tx.problems.add_many(created)
             for problem, version in updated:
@@ -1518,38 +1518,6 @@ def _region_named_in(preamble: Sequence[Sequence[object]], names: Directory) -> 
         if not any(r != o and names.regions.names[r] in names.regions.names[o] for o in found)
     }
     return next(iter(found)) if len(found) == 1 else None
-
-
-def _new_records_needed(names: Directory, problems: Iterable[Problem]) -> set[str]:
-    """The ids of the new records the imported problems name, with the regions they sit in."""
-    needed = referenced(problems)
-    new = names.new
-    for enterprise_id in list(needed):
-        enterprise = new.enterprises.get(enterprise_id)
-        if enterprise is not None:
-            needed.add(enterprise.region_id)
-    changed = True
-    while changed:  # a new town's county may be new too
-        changed = False
-        for region_id in list(needed):
-            created = new.regions.get(region_id)
-            if created is not None and created.parent_id is not None:
-                parent = str(created.parent_id)
-                if parent not in needed and parent in new.regions:
-                    needed.add(parent)
-                    changed = True
-    return needed
-
-
-def _add_new_records(tx: Transaction, names: Directory, needed: set[str]) -> None:
-    """Write the new records the imported problems name, parents first."""
-    new = names.new
-    regions = [r for key, r in new.regions.items() if key in needed]
-    regions.sort(key=lambda r: r.kind is DivisionKind.TOWN)  # counties before their towns
-    tx.regions.add_many(regions)
-    tx.departments.add_many(d for key, d in new.departments.items() if key in needed)
-    tx.leaders.add_many(x for key, x in new.leaders.items() if key in needed)
-    tx.enterprises.add_many(e for key, e in new.enterprises.items() if key in needed)
 
 
 def _take_rows(
