@@ -244,6 +244,7 @@ def _checked_date(year: int, month: int, day: int, given: object) -> dt.date:
 
 
 _EXCEL_EPOCH: Final = dt.date(1899, 12, 30)
+_BY_SUFFIXES: Final = ("之前", "以前", "前")
 
 
 def parse_date(value: Cell) -> dt.date:
@@ -252,7 +253,8 @@ def parse_date(value: Cell) -> dt.date:
     Accepted text (after NFKC, so full-width digits work): ``2019年10月10日``
     (the 日 may be left out), ``2019.10.10``, ``2019/10/10``, ``2019-10-10``
     (one separator throughout, months and days with one or two digits),
-    ``20191010``, each optionally followed by a time of day, which is ignored.
+    ``20191010``, each optionally followed by a time of day, which is ignored,
+    or by 前 / 之前 / 以前 ("by": a deadline such as ``2019年11月30日前``).
     A number is read as ``YYYYMMDD`` when it has eight digits, else as an Excel
     serial date (days since 1899-12-30).
     """
@@ -265,6 +267,10 @@ def parse_date(value: Cell) -> dt.date:
     if not isinstance(value, str):
         raise CellError(bilingual(f"应为{_DATE_EXPECTED}", f"expected {_DATE_EXPECTED}"))
     text = normal(value)
+    for suffix in _BY_SUFFIXES:  # 2019年11月30日前: by that day
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)].strip()
+            break
     match = _FULL_DATE.fullmatch(text)
     if match is not None:
         month = match["m1"] or match["m2"]
@@ -344,16 +350,23 @@ def parse_amount(value: Cell, *, unit: str | None = None) -> Money:
 
 
 def _text_amount(text: str, size: Decimal) -> Money:
-    """An amount typed as text: with its own unit, or a number in the column's unit."""
+    """An amount typed as text: with its own unit, or a number in the column's unit.
+
+    In a column of 万元, ``8000`` is 8000万元 and ``8000多`` (or ``8000余``) is
+    at least that.
+    """
     plain = unicodedata.normalize("NFKC", text).strip().replace(",", "")
     if size != 1:
+        approximate = plain.endswith(("多", "余"))
+        digits = plain[:-1].strip() if approximate else plain
         try:
-            number = Decimal(plain)
+            number = Decimal(digits)
         except InvalidOperation:
             pass
         else:
             if number.is_finite():
-                return Money.yuan(number * size)
+                money = Money.yuan(number * size)
+                return Money(amount=money.amount, approximate=True) if approximate else money
     return Money.parse(text)
 
 

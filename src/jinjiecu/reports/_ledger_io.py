@@ -14,6 +14,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import re
 import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -27,6 +28,7 @@ from jinjiecu.reports._ledger_cells import (
     bilingual,
     is_blank,
     neutralise,
+    normal,
     raw_text,
     restore,
     xlsx_decode,
@@ -48,6 +50,7 @@ __all__ = [
     "Table",
     "data_rows",
     "header_key",
+    "preamble_unit",
     "read_columns",
     "read_table",
     "read_text",
@@ -234,6 +237,20 @@ def data_rows(
     return rows, skipped
 
 
+_PREAMBLE_UNIT: Final = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>元|万元|亿元)")
+
+
+def preamble_unit(table: Table) -> str | None:
+    """The unit of money the rows above the header give (单位：万元), if one."""
+    units = {
+        match["unit"]
+        for cells in table.preamble
+        for cell in cells
+        if isinstance(cell, str) and (match := _PREAMBLE_UNIT.search(normal(cell))) is not None
+    }
+    return next(iter(units)) if len(units) == 1 else None
+
+
 def read_columns(
     table: Table,
     vocabulary: Vocabulary,
@@ -241,14 +258,18 @@ def read_columns(
     *,
     own: frozenset[str] = frozenset(),
     skip: frozenset[str] = frozenset(),
+    amounts: frozenset[str] = frozenset(),
 ) -> tuple[tuple[HeaderReading, ...], dict[str, str]]:
     """How each header of ``table`` was read (field and rule), and the unit of each field.
 
     ``own`` are the keys of headers the caller gave; ``skip`` those of the
-    columns read over on purpose (a rejects file's 错误原因).
+    columns read over on purpose (a rejects file's 错误原因). The ``amounts``
+    fields whose header gives no unit take the one the rows above the
+    header give (单位：万元), if any.
     """
     readings: list[HeaderReading] = []
-    units: dict[str, str] = {}
+    above = preamble_unit(table)
+    units: dict[str, str] = {f: above for f in amounts if f in table.columns and above}
     by_index = {index: field for field, index in table.columns.items()}
     for index, header in enumerate(table.headers):
         key = header_key(header)
@@ -258,6 +279,8 @@ def read_columns(
         field = by_index.get(index)
         if field is not None and reading.unit is not None:
             units[field] = reading.unit
+        elif field is not None and field in units:
+            reading = attrs.evolve(reading, unit=units[field])
         if field is None:
             rule = "已忽略 / ignored" if key in skip else reading.rule
             readings.append(attrs.evolve(reading, field=None, rule=rule))

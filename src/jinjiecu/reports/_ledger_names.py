@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from jinjiecu.domain.divisions import DivisionKind, division_by_code, division_by_name
+from jinjiecu.domain.divisions import (
+    Division,
+    DivisionKind,
+    division_by_code,
+    division_by_name,
+)
 from jinjiecu.domain.enterprise import Enterprise
 from jinjiecu.domain.ids import DepartmentId, EnterpriseId, LeaderId, RegionId
 from jinjiecu.domain.org import Department, DepartmentKind, Leader, OrgLevel, Region
@@ -249,11 +254,30 @@ class Directory:
     # ------------------------------------------------------------------ regions
 
     def region(self, text: str) -> RegionId:
-        """The region a cell names: an id, a division code or a name."""
+        """The region a cell names: an id, a division code or a name (乐陵 for 乐陵市 too).
+
+        With ``creating``, a county, district or zone of the reference
+        divisions that the store lacks is created.
+        """
+        given = text.strip()
+        found = self._known_region(given)
+        if found is not None:
+            return RegionId(found)
+        division = _division(given)
+        if division is None or not self.creating:
+            # The hint to create it only helps for a region the reference data knows.
+            raise self.regions.missing(given, creating=division is None)
+        return RegionId(self._add_division(division))
+
+    def _known_region(self, text: str) -> str | None:
         found = self.region_codes.get(text) or self.regions.lookup(text)
         if found is None:
-            raise self.regions.missing(text, creating=False)
-        return RegionId(found)
+            division = _division(text)
+            if division is not None:
+                found = (
+                    self.region_codes.get(str(division.code)) if division.code else None
+                ) or self.regions.lookup(division.name)
+        return found
 
     def office(self, given: str | None, *, name: str | None = None) -> RegionId | None:
         """The office's own region: ``given`` (id, code or name), created from reference data.
@@ -265,7 +289,7 @@ class Directory:
         if given is None:
             return None
         text = given.strip()
-        found = self.region_codes.get(text) or self.regions.lookup(text)
+        found = self._known_region(text)
         if found is None:
             if not self.creating:
                 raise ValidationError(
@@ -274,38 +298,33 @@ class Directory:
                     "creates one the reference divisions know, or one given with its name)",
                     received=given,
                 )
-            found = self._new_office(text, name)
+            division = _division(text)
+            if division is not None:
+                found = self._add_division(division)
+            elif name is not None:
+                region = Region(id=RegionId(text), name=name, kind=DivisionKind.COUNTY)
+                self._add_region(region)
+                found = str(region.id)
+            else:
+                raise ValidationError(
+                    field="region",
+                    expected="a region the reference divisions know, or a region code given "
+                    "with its name (--region-name)",
+                    received=text,
+                )
         self.office_region = found
         return RegionId(found)
 
-    def _new_office(self, text: str, name: str | None) -> str:
-        try:
-            division = division_by_code(text)
-        except ValidationError:
-            try:
-                division = division_by_name(text)
-            except ValidationError:
-                division = None
-        if division is not None:
-            region = Region(
-                id=RegionId(str(division.code) if division.code else division.name),
-                name=division.name,
-                kind=division.kind,
-                division_code=division.code,
-                # The parent only if the store has it: a region's parent must exist.
-                parent_id=None
-                if division.parent_code is None
-                else _known(self.region_codes.get(str(division.parent_code))),
-            )
-        elif name is not None:
-            region = Region(id=RegionId(text), name=name, kind=DivisionKind.COUNTY)
-        else:
-            raise ValidationError(
-                field="region",
-                expected="a region the reference divisions know, or a region code given with "
-                "its name (--region-name)",
-                received=text,
-            )
+    def _add_division(self, division: Division) -> str:
+        """Create the region of a reference division, under its parent if the store has it."""
+        parent = None if division.parent_code is None else str(division.parent_code)
+        region = Region(
+            id=RegionId(str(division.code) if division.code else division.name),
+            name=division.name,
+            kind=division.kind,
+            division_code=division.code,
+            parent_id=_known(None if parent is None else self.region_codes.get(parent)),
+        )
         self._add_region(region)
         return str(region.id)
 
@@ -466,6 +485,16 @@ class Directory:
         self.new.leaders[leader_id] = record
         self.leaders.add(leader_id, name)
         return leader_id
+
+
+def _division(text: str) -> Division | None:
+    """The reference division ``text`` names by code or name, if any."""
+    for find in (division_by_code, division_by_name):
+        try:
+            return find(text)
+        except ValidationError:
+            continue
+    return None
 
 
 def _known(region_id: str | None) -> RegionId | None:

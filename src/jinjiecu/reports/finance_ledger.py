@@ -1275,7 +1275,7 @@ def import_finance_ledger(
         error = RowError(row=problem.row, column=problem.column, reason=problem.reason)
         raise LedgerImportError([error], path=str(ledger)) from None
     data, skipped_rows = io.data_rows(table)
-    readings, units = io.read_columns(table, words, kind)
+    readings, units = io.read_columns(table, words, kind, amounts=AMOUNT_FIELDS)
 
     def load(session: Session) -> tuple[Directory, dict[str, Any]]:
         return Directory.load(session), _stored(session, kind)

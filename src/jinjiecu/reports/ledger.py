@@ -115,7 +115,7 @@ import attrs
 
 from jinjiecu.domain.clock import end_of_day, is_aware, local_date, now
 from jinjiecu.domain.codes import CreditCode
-from jinjiecu.domain.divisions import DivisionKind
+from jinjiecu.domain.divisions import REFERENCE_DIVISIONS, DivisionKind
 from jinjiecu.domain.events import (
     FollowUpOutcome,
     HandlingLevel,
@@ -1327,7 +1327,9 @@ def _read(
     skipped = [RowError(row=number, column="", reason=reason) for number, reason in skipped_rows]
     table = _resolve_ambiguous(table, rows, vocabulary)
     own = frozenset(() if given is None else (io.header_key(h) for h in given.as_dict().values()))
-    readings, units = io.read_columns(table, vocabulary, "problems", own=own, skip=skip)
+    readings, units = io.read_columns(
+        table, vocabulary, "problems", own=own, skip=skip, amounts=frozenset({"amount"})
+    )
     return _Ledger(table=table, readings=readings, units=units, rows=rows, skipped=tuple(skipped))
 
 
@@ -1505,17 +1507,33 @@ def import_ledger(
 
 
 def _region_named_in(preamble: Sequence[Sequence[object]], names: Directory) -> str | None:
-    """The one region the rows above the header name (填报单位：乐陵市…), if exactly one."""
+    """The one region the rows above the header name (填报单位：乐陵市…), if exactly one.
+
+    Regions of the store are looked for first; with ``creating``, then the
+    reference divisions, and the one found is created.
+    """
     texts = [normal(cell) for cells in preamble for cell in cells if not is_blank(cell)]
-    found: set[str] = set()
-    for region_id, name in names.regions.names.items():
-        if len(name) >= 2 and any(name in text for text in texts):
-            found.add(region_id)
+    if not texts:
+        return None
+    stored = _named(texts, names.regions.names)
+    if stored is not None:
+        return stored
+    if not names.creating:
+        return None
+    found = _named(texts, {d.name: d.name for d in REFERENCE_DIVISIONS})
+    return None if found is None else str(names.office(found))
+
+
+def _named(texts: Sequence[str], candidates: Mapping[str, str]) -> str | None:
+    """The one key of ``candidates`` whose name (its value) the texts contain, if one."""
+    found = {
+        key for key, name in candidates.items() if len(name) >= 2 and any(name in t for t in texts)
+    }
     # A region named inside another's name (德州 in 德州市乐陵市) is the larger one's part.
     found = {
-        r
-        for r in found
-        if not any(r != o and names.regions.names[r] in names.regions.names[o] for o in found)
+        key
+        for key in found
+        if not any(key != other and candidates[key] in candidates[other] for other in found)
     }
     return next(iter(found)) if len(found) == 1 else None
 

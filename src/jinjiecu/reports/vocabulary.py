@@ -367,8 +367,8 @@ CATEGORY_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 
 STATE_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
-        "registered": ("已登记", "待交办", "未交办", "已受理"),
-        "assigned": ("已交办", "已转办", "已分办"),
+        "registered": ("已登记", "待交办", "未交办", "已受理", "registered"),
+        "assigned": ("已交办", "已转办", "已分办", "assigned"),
         "in_progress": (
             "正在办理",
             "办理中",
@@ -379,14 +379,24 @@ STATE_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "未解决",
             "正在协调",
             "协调中",
+            "in progress",
+            "ongoing",
         ),
-        "suspended": ("暂缓", "暂缓办理", "缓办"),
-        "resolved": ("已解决", "已完成", "解决", "完成", "已落实"),
-        "explained": ("已解释", "已向企业解释", "已解释说明", "已作解释", "解释说明", "已答复解释"),
-        "closed": ("已办结", "办结", "已销号", "办结销号"),
-        "rejected": ("不予受理", "不受理"),
-        "withdrawn": ("已撤回", "企业撤回", "撤回"),
-        "merged": ("已合并", "合并办理"),
+        "suspended": ("暂缓", "暂缓办理", "缓办", "suspended"),
+        "resolved": ("已解决", "已完成", "解决", "完成", "已落实", "resolved", "solved", "done"),
+        "explained": (
+            "已解释",
+            "已向企业解释",
+            "已解释说明",
+            "已作解释",
+            "解释说明",
+            "已答复解释",
+            "explained",
+        ),
+        "closed": ("已办结", "办结", "已销号", "办结销号", "closed"),
+        "rejected": ("不予受理", "不受理", "rejected"),
+        "withdrawn": ("已撤回", "企业撤回", "撤回", "withdrawn"),
+        "merged": ("已合并", "合并办理", "merged"),
     }
 )
 """Words for the problem states, by state code."""
