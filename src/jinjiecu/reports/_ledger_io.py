@@ -206,6 +206,8 @@ _NOTES: Final = (
     *("填表人", "填报人", "审核人", "制表", "联系人", "联系电话"),
 )
 _NOTE_WORDS: Final = frozenset(("注", "备注", "说明"))
+_SHORT_LABEL: Final = 12
+"""The longest cell read as a label such as 德城区小计 (a longer one is a problem's text)."""
 
 
 def skipped_reason(cells: Sequence[object]) -> str | None:
@@ -214,7 +216,9 @@ def skipped_reason(cells: Sequence[object]) -> str | None:
     if not texts:
         return None
     for text in texts[:3]:
-        if word_key(text).startswith(_TOTALS):
+        key = word_key(text)
+        # 合计, 小计：… or a county's own 德城区小计
+        if key.startswith(_TOTALS) or (len(key) <= _SHORT_LABEL and key.endswith(_TOTALS)):
             return bilingual(f"合计行（{text}），已跳过", f"a totals row ({text}), skipped")
     first = word_key(texts[0])
     if len(texts) <= 2 and (first in _NOTE_WORDS or first.startswith(_NOTES)):

@@ -568,7 +568,7 @@ def write_new_records(tx: Transaction, names: Directory, needed: set[str]) -> No
 
 
 def referenced(records: Iterable[Any]) -> set[str]:
-    """Every id a problem or finance record names, its history's steps included.
+    """Every id a problem or finance record names: its history, draws and events included.
 
     Used to write only the new records something imported refers to.
     """
@@ -577,6 +577,9 @@ def referenced(records: Iterable[Any]) -> set[str]:
         _collect_ids(record, found)
         for step in getattr(record, "transitions", ()) or ():
             _collect_ids(step.data, found)
+        for name in ("draws", "events", "pushes"):
+            for item in getattr(record, name, ()) or ():
+                _collect_ids(item, found)
     return found
 
 
@@ -588,7 +591,7 @@ _ID_FIELDS: Final = (
     "work_group_id",
     "lead_department_id",
 )
-_ID_TUPLE_FIELDS: Final = ("co_department_ids", "department_ids", "leader_ids")
+_ID_TUPLE_FIELDS: Final = ("co_department_ids", "department_ids", "leader_ids", "enterprise_ids")
 
 
 def _collect_ids(record: object, found: set[str]) -> None:

@@ -700,6 +700,14 @@ def _debt_amounts(
         return after + resolved, after
     if after is None:
         assert resolved is not None  # noqa: S101 - two of three given
+        if before.approximate:
+            raise CellError(
+                bilingual(
+                    f"化解前债务 {before} 是约数，请填写化解后债务",
+                    f"the debt before {before} is a lower bound: give the debt after",
+                ),
+                field="debt_after",
+            )
         if resolved.amount > before.amount:
             raise CellError(
                 bilingual(

@@ -1012,7 +1012,7 @@ class _Importer:
             return Register(
                 title=title,
                 category=values["category"],
-                region_id=region,
+                region_id=RegionId(region),
                 description=row.text("description"),
                 enterprise_id=enterprise,
                 project_id=project,
