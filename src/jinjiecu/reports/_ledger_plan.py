@@ -326,6 +326,8 @@ class _Run:
         when = self.moment(dated, before_settlement)
         if isinstance(data, Resume):
             when = self.resumption(when)
+        if isinstance(data, Assign) and data.deadline is not None:
+            data = self._by_rule(data, when, note)
         try:
             self.problem = self.problem.apply(
                 data, at=when, actor=self.actor, note=note, rules=self.rules
@@ -341,6 +343,22 @@ class _Run:
                 ),
             ) from None
         self.added += 1
+
+
+    def _by_rule(self, data: Assign, when: dt.datetime, note: str) -> Assign:
+        """The assignment without its deadline when the rules give that deadline anyway.
+
+        A ledger writes every deadline out; recorded as the rule's (with its
+        working days), an exported and re-imported ledger gives the same history.
+        """
+        by_rule = attrs.evolve(data, deadline=None)
+        try:
+            counted = self.problem.apply(
+                by_rule, at=when, actor=self.actor, note=note, rules=self.rules
+            )
+        except JinjiecuError:
+            return data
+        return by_rule if counted.deadline == data.deadline else data
 
 
 def plan(

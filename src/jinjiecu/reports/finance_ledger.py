@@ -196,6 +196,7 @@ EXPORT_UNIT: Final = "万元"
 _DEFAULT_FUND: Final = "过桥资金"
 _DEFAULT_WHITELIST: Final = "优质小微企业名单库"
 _DEFAULT_CRITERION: Final = "台账列入"
+_DEFAULT_DESCRIPTION: Final = "台账所列（未注明条件）"
 _NOT_GIVEN: Final = "未注明"
 _NO_DAY_LIMIT: Final = 366
 _DEFAULT_TERM: Final = 12
@@ -843,12 +844,15 @@ def _listing(
     codes: list[str] = []
     for word in words:
         code = known.get(_criterion_key(word))
+        if code is None and _criterion_key(word) in _DEFAULT_KEYS:
+            code = _DEFAULT_CRITERION
+            group.criteria.setdefault(code, _DEFAULT_DESCRIPTION)
         if code is None:
             group.criteria.setdefault(word, word)  # a new criterion: its words are its code
             code = word
         codes.append(code)
     if change is WhitelistChange.ADD and not codes:
-        group.criteria.setdefault(_DEFAULT_CRITERION, "台账所列，未注明条件")
+        group.criteria.setdefault(_DEFAULT_CRITERION, _DEFAULT_DESCRIPTION)
         codes = [_DEFAULT_CRITERION]
         context.warn(
             row.number,
@@ -876,6 +880,9 @@ def _listing(
 
 def _criterion_key(text: str) -> str:
     return name_key(text)
+
+
+_DEFAULT_KEYS: Final = frozenset(map(_criterion_key, (_DEFAULT_CRITERION, _DEFAULT_DESCRIPTION)))
 
 
 def _criteria_of(stored: Mapping[str, Whitelist], index: Index, name: str) -> dict[str, str]:
@@ -1497,7 +1504,11 @@ def _draw_cells(fund: BridgeFund, draw: BridgeDraw, names: _Names) -> list[objec
 
 
 def _event_cells(listing: Whitelist, event: WhitelistEvent, names: _Names) -> list[object]:
-    descriptions = {c.code: c.description for c in listing.criteria}
+    # A description that a list cell would split (a comma in it) is written as its code.
+    descriptions = {
+        c.code: c.code if len(split_list(c.description)) > 1 else c.description
+        for c in listing.criteria
+    }
     return [
         listing.name,
         *names.of(event.enterprise_id),

@@ -485,12 +485,32 @@ class ImportReport:
 # ====================================================================== rows as written
 
 
-def _history_json(problem: Problem) -> str:
+def _history_json(problem: Problem, *, masked: bool) -> str:
     from jinjiecu.serialization import unstructure  # noqa: PLC0415 - cattrs only when asked
 
+    steps = [unstructure(t) for t in problem.transitions]
     return json.dumps(
-        [unstructure(t) for t in problem.transitions], ensure_ascii=False, separators=(",", ":")
+        _masked_values(steps) if masked else steps, ensure_ascii=False, separators=(",", ":")
     )
+
+
+def _masked_values(value: object, key: str = "") -> object:
+    """JSON data with mobile and ID numbers masked in its texts, never in its ids.
+
+    An id made of hex digits may hold a run that looks like a mobile number
+    (``…c18262843943``); masked, it would name no record.
+    """
+    if isinstance(value, dict):
+        return {k: _masked_values(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked_values(v, key) for v in value]
+    if isinstance(value, str) and not _is_id_key(key):
+        return mask_text(value)
+    return value
+
+
+def _is_id_key(key: str) -> bool:
+    return key == "id" or key.endswith(("_id", "_ids"))
 
 
 def _last_merge(problem: Problem) -> str | None:
@@ -1221,7 +1241,7 @@ def _same_steps(ours: Sequence[Transition], theirs: Sequence[Transition]) -> boo
     from jinjiecu.serialization import unstructure  # noqa: PLC0415 - cattrs only when asked
 
     def masked(step: Transition) -> str:
-        return mask_text(json.dumps(unstructure(step), ensure_ascii=False, sort_keys=True))
+        return json.dumps(_masked_values(unstructure(step)), ensure_ascii=False, sort_keys=True)
 
     return all(masked(a) == masked(b) for a, b in zip(ours, theirs, strict=True))
 
@@ -1829,10 +1849,12 @@ def export_ledger(
             cells = _cells(problem, names, rules)
             cells["number"] = number
             if "history" in fields:
-                cells["history"] = _history_json(problem)
-            values = [cells[field] for field in fields]
-            # Phone and ID numbers typed into any text are masked unless asked otherwise.
-            yield values if unmasked else [_masked(value) for value in values]
+                cells["history"] = _history_json(problem, masked=not unmasked)
+            # Phone and ID numbers typed into any text are masked unless asked otherwise;
+            # ids and codes never are (a hex id may hold what looks like a phone number).
+            yield [
+                cells[f] if unmasked or f in _NEVER_MASKED else _masked(cells[f]) for f in fields
+            ]
 
     header = [header_set.header(field) for field in fields]
     english = header_set == LedgerHeaders.english()
@@ -1877,6 +1899,9 @@ def _audit_unmasked(store: Store, target: Path, actor: Actor, count: int) -> Non
         target.unlink(missing_ok=True)
         raise
 
+
+_NEVER_MASKED: Final = frozenset(("problem_id", "merged_into", "credit_code", "history"))
+"""Fields export writes as they are: ids and codes, and the history (masked field by field)."""
 
 _ANY_DIGIT: Final = re.compile("[0-9０-９]")
 """The digits :func:`~jinjiecu.domain.personal.mask_text` looks at; text without one is kept."""

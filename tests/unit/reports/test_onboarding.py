@@ -23,7 +23,7 @@ from jinjiecu.domain.enterprise import Enterprise
 from jinjiecu.domain.ids import EnterpriseId, RegionId
 from jinjiecu.domain.org import Region
 from jinjiecu.errors import ValidationError
-from jinjiecu.reports.ledger import LedgerImportError, import_ledger
+from jinjiecu.reports.ledger import LedgerImportError, export_ledger, import_ledger
 from jinjiecu.storage import open_store
 
 if TYPE_CHECKING:
@@ -59,13 +59,19 @@ def row(number: int, **changes: str) -> list[str]:
     return [values[h] for h in HEADER]
 
 
-def ledger(path: Path, rows: Sequence[Sequence[str]], *, title: str | None = None) -> Path:
+def ledger(
+    path: Path,
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    header: Sequence[str] = HEADER,
+) -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if title is not None:
         writer.writerow([title])
         writer.writerow(["填报单位：乐陵市进解促工作专班"])
-    writer.writerows([HEADER, *rows])
+    writer.writerows([header, *rows])
     path.write_bytes(buffer.getvalue().encode("gbk"))
     return path
 
@@ -322,3 +328,21 @@ def test_ten_thousand_malformed_rows_with_create_missing_leave_the_file_as_it_wa
         import_ledger(opened, file, create_missing=True)
     assert {e.row: e.column for e in caught.value.errors} == expected
     assert dump(path) == before
+
+
+def test_export_masks_phone_numbers_in_texts_never_in_ids(store: Store, tmp_path: Path) -> None:
+    # A hex id can hold a run that looks like a mobile number; masked, it names nothing.
+    made = row(1, 序号="p-13800138000", 问题描述="联系人手机13800138000")
+    file = ledger(tmp_path / "台账.csv", [made], header=["问题编号", *HEADER[1:]])
+    import_ledger(store, file, create_missing=True, region="乐陵市")
+    target = tmp_path / "导出.csv"
+    export_ledger(store, target, history=True)
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        (exported,) = csv.DictReader(stream)
+    assert exported["问题编号"] == "p-13800138000"
+    assert exported["问题描述"] == "联系人手机138****8000"
+    history = json.loads(exported["办理记录"])
+    assert {step["problem_id"] for step in history} == {"p-13800138000"}
+    assert "138****8000" in exported["办理记录"]
+    again = import_ledger(store, target)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
