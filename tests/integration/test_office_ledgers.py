@@ -265,3 +265,39 @@ def test_importing_a_ledger_again_changes_nothing(
     assert again["created"] == again["updated"] == 0
     assert again["unchanged"] == again["rows"]
     assert not any(again["new_records"].values())
+
+
+def test_a_finance_ledger_exported_from_the_command_line_goes_back_unchanged(
+    capsys: pytest.CaptureFixture[str], store: str, tmp_path: Path
+) -> None:
+    imported(capsys, store, "renewals-gbk.csv", "--kind", "renewals")
+    target = tmp_path / "续贷.xlsx"
+    code, out, err = run(capsys, "export", str(target), "--store", store, "--kind", "renewals")
+    assert code == 0, err
+    assert "30" in out
+    code, out, err = run(
+        capsys, "import", str(target), "--store", store, "--kind", "renewals", "--json"
+    )
+    assert code == 0, err
+    again = json.loads(out)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 30)
+    code, out, _err = run(capsys, "stats", "--store", store, "--as-of", AS_OF, "--lang", "zh")
+    assert "无还本续贷：30 笔，1.1515亿元" in out
+
+
+def test_a_finance_ledger_is_all_or_nothing_only(
+    capsys: pytest.CaptureFixture[str], store: str
+) -> None:
+    code, _out, err = run(
+        capsys,
+        "import",
+        str(LEDGERS / "renewals-gbk.csv"),
+        "--store",
+        store,
+        "--kind",
+        "renewals",
+        "--on-error",
+        "reject",
+    )
+    assert code == 2
+    assert "--on-error" in err
