@@ -54,7 +54,7 @@ class DivisionKind(LabelledEnum):
     DEVELOPMENT_ZONE = "development_zone", "开发区"
     """A development zone or new area (开发区 or 新区), not an administrative division."""
     TOWN = "town", "乡镇街道"
-    """A town, township or subdistrict (镇、乡、街道) under a county: a ledger's 所属镇街."""
+    """A town, township or subdistrict (镇、乡、街道) under a county, a ledger's 所属镇街."""
 
 
 # The code level each kind must have; a development zone's code, if any, is not checked.

@@ -344,7 +344,6 @@ class _Run:
             ) from None
         self.added += 1
 
-
     def _by_rule(self, data: Assign, when: dt.datetime, note: str) -> Assign:
         """The assignment without its deadline when the rules give that deadline anyway.
 

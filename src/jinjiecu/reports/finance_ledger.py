@@ -152,7 +152,7 @@ __all__ = [
 ]
 
 FINANCE_KINDS: Final = ("renewals", "bridge-funds", "debt", "whitelist")
-"""The kinds of finance ledger: 无还本续贷, 过桥资金, 债务化解, 白名单."""
+"""The kinds of finance ledger (无还本续贷, 过桥资金, 债务化解, 白名单)."""
 
 FINANCE_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {

@@ -296,8 +296,8 @@ HEADER_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         if field in ZH_HEADERS
     }
 )
-"""Other headers offices use, by field, also recognised when reading: the ledger part of
-:data:`~jinjiecu.reports.vocabulary.HEADER_SYNONYMS`, which is where they are kept."""
+"""Other headers offices use, by field, also recognised when reading (the ledger part of
+:data:`~jinjiecu.reports.vocabulary.HEADER_SYNONYMS`, which is where they are kept)."""
 
 LEDGER_ACTOR: Final = Actor(kind=ActorKind.SYSTEM, id="ledger-import", name="工作台账导入")
 """Who the transitions an import records are by, unless ``actor`` is given."""

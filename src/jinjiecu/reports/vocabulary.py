@@ -310,7 +310,7 @@ The kinds are ``renewals`` (无还本续贷), ``bridge-funds`` (过桥资金), `
 """
 
 LEDGER_KINDS: Final = ("problems", *FINANCE_HEADER_SYNONYMS)
-"""The kinds of ledger there are header tables for: problems, then the finance kinds."""
+"""The kinds of ledger there are header tables for (problems, then the finance kinds)."""
 
 DEBT_METHOD_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
@@ -329,7 +329,7 @@ DEBT_METHOD_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 AMBIGUOUS_HEADERS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {"办理情况": ("state", "progress")}
 )
-"""Headers that mean one field or another: the column's cells decide (states, or free text)."""
+"""Headers that mean one field or another; the column's cells decide (states, or free text)."""
 
 CATEGORY_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
