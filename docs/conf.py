@@ -101,6 +101,8 @@ _DOCTEST_MODULES = [
     "jinjiecu.sample",
     "jinjiecu.reports.workflow_diagram",
     "jinjiecu.reports.ledger",
+    "jinjiecu.reports.vocabulary",
+    "jinjiecu.reports.finance_ledger",
     "jinjiecu.reports.briefing",
     "jinjiecu.storage",
     "jinjiecu.storage.base",
