@@ -20,10 +20,26 @@ Pass ``headers=LedgerHeaders.english()`` or your own
 '办结时限'
 
 When reading with the default headers, the Chinese and the English headers
-and the aliases in :data:`HEADER_ALIASES` are all recognised. The header row
-may sit below a title row (the first 20 rows are searched); columns the
-library does not know are ignored and listed in
-:attr:`ImportReport.ignored_columns`.
+and the synonyms of the :class:`~jinjiecu.reports.vocabulary.Vocabulary`
+(:data:`HEADER_ALIASES`, and a user's file) are all recognised; categories
+and states are read through it too (用地, 已向企业解释 ...). The header row is
+the one among the first 20 that names the most fields, below title, 填报单位
+and blank rows; totals rows (合计, 小计, 总计) and notes under the table are
+skipped and listed in :attr:`ImportReport.skipped`. Columns the library does
+not know are ignored and listed in :attr:`ImportReport.ignored_columns`;
+:attr:`ImportReport.columns` says how each header was read, and by which rule.
+
+**A new office: names created**
+
+The enterprises, departments, leaders and places a row names are found in
+the store by name (matched as ledgers write names), id or code. With
+``create_missing=True`` the ones the store lacks are created in the import's
+transaction, with ids made from their names (an enterprise's is its credit
+code when the ledger gives one), the same in every store; places are towns
+under the office's region (``region=``, or the one the 填报单位 row names).
+Without it, each is a row error that says the option exists. Work groups and
+projects are never created. ``dry_run=True`` works everything
+out, writes nothing and returns the report with its errors.
 
 **Identity: re-importing changes nothing**
 
@@ -79,9 +95,11 @@ Reading tolerates what clerks type: dates as 2019年10月10日, 2019.10.10,
 full-width digits and letters and stray spaces in codes, dates, names and
 labels; states, levels and categories by their Chinese labels or English
 codes. Free text (titles are trimmed; descriptions and progress are not) is
-kept as typed. CSV files are read as UTF-8, UTF-8 with a BOM, or GBK, with
-commas, tabs or semicolons; they are written as UTF-8 with a BOM so that Excel
-opens them correctly.
+kept as typed. CSV files are read as UTF-8, UTF-8 with a BOM, GBK or GB18030
+(reported in :attr:`ImportReport.encoding`), with commas, tabs or
+semicolons; they are written as UTF-8 with a BOM so that Excel opens them
+correctly. A bare amount counts in the unit the header gives (涉及金额（万元）)
+or the rows above the table (单位：万元), else in 元.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a leading single
