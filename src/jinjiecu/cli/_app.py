@@ -566,7 +566,8 @@ def report(error: BaseException, ui: Ui) -> int:
             _line(
                 ui,
                 f"台账有 {count} 行错误，未导入任何数据",
-                f"{len(rows)} errors in {count} rows, nothing was imported",
+                f"{len(rows)} error{'s' * (len(rows) != 1)} in {count} "
+                f"row{'s' * (count != 1)}, nothing was imported",
                 str(where),
             ),
             file=ui.err,

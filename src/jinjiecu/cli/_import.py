@@ -12,10 +12,16 @@ from jinjiecu.cli._text import fail
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
 
     from jinjiecu.cli._app import _Commands
     from jinjiecu.cli._text import Ui
+    from jinjiecu.reports.finance_ledger import FinanceImportReport
+    from jinjiecu.reports.ledger import ImportReport, LedgerHeaders, RowError
     from jinjiecu.reports.vocabulary import Vocabulary
+    from jinjiecu.storage.base import Store
+
+    Report = ImportReport | FinanceImportReport
 
 _DATA, _USAGE, _FILE = 1, 2, 4
 _KINDS = ("problems", "renewals", "bridge-funds", "debt", "whitelist")
@@ -104,13 +110,15 @@ def add_command(commands: _Commands) -> None:
         "(问题台账 problem ledgers only)",
     )
     ledger_import.add_argument(
-        "--actor", help="经办人 / who imports (默认 default: your user name)"
+        "--actor",
+        help="经办人，记入办理记录 / who imports, recorded on the steps (默认 default: "
+        "工作台账导入 the ledger-import system actor; 问题台账 problem ledgers only)",
     )
     ledger_import.add_argument(
         "--actor-kind",
         metavar="KIND",
         default="clerk",
-        help="经办人类型 / what the actor is (clerk ...)",
+        help="经办人类型，与 --actor 同用 / what the --actor is (clerk ...)",
     )
     ledger_import.add_argument(
         "--at",
@@ -123,7 +131,7 @@ def add_command(commands: _Commands) -> None:
     json_option(ledger_import)
 
 
-def _vocabulary(args: argparse.Namespace) -> tuple[Vocabulary, Any]:
+def _vocabulary(args: argparse.Namespace) -> tuple[Vocabulary, LedgerHeaders | None]:
     """The vocabulary (with the files given) and the problem headers ``--headers`` gives."""
     from jinjiecu.cli._files import headers_option_value  # noqa: PLC0415
     from jinjiecu.errors import ValidationError  # noqa: PLC0415
@@ -163,24 +171,63 @@ def run_import(args: argparse.Namespace, ui: Ui) -> int:
             "a finance ledger is imported all or nothing (--on-error abort only)",
             code=_USAGE,
         )
+    problem_only = [
+        option
+        for option, value in (
+            ("--campaign", args.campaign),
+            ("--at", args.at),
+            ("--actor", args.actor),
+        )
+        if value is not None
+    ]
+    if finance and problem_only:
+        options = ", ".join(problem_only)
+        fail(
+            f"{options} 只用于问题台账",
+            f"{options} apply to problem ledgers only, not --kind {args.kind}",
+            code=_USAGE,
+        )
+    from jinjiecu.reports.ledger import ImportReport, LedgerImportError  # noqa: PLC0415
+
     words, headers = _vocabulary(args)
     with opened(args, ui) as store:
-        if args.write_mapping is not None:
-            trial = _run(store, args, ui, words, headers, dry_run=True)
-            _write_mapping(args, ui, words, trial)
-        report = _run(store, args, ui, words, headers, dry_run=args.dry_run)
+        try:
+            if args.write_mapping is not None:
+                trial = _run(store, args, ui, words, headers, dry_run=True)
+                _write_mapping(args, ui, words, trial)
+            report = _run(store, args, ui, words, headers, dry_run=args.dry_run)
+        except LedgerImportError as error:
+            if not ui.json:
+                raise
+            # A script asking for JSON gets the errors as JSON too, nothing imported.
+            ui.dump(
+                {
+                    "ledger": args.ledger,
+                    "kind": args.kind,
+                    "imported": False,
+                    "errors": [_row_json(e) for e in error.errors],
+                }
+            )
+            return _DATA
+    rejected = report.rejected if isinstance(report, ImportReport) else 0
     if ui.json:
         ui.dump(_report_json(args, report))
-        return _DATA if report.errors or getattr(report, "rejected", 0) else 0
+        return _DATA if report.errors or rejected else 0
     if report.dry_run:
         return _print_dry_run(args, report, ui)
     _print_done(args, report, ui)
-    return _DATA if getattr(report, "rejected", 0) else 0
+    return _DATA if rejected else 0
 
 
 def _run(
-    store: Any, args: argparse.Namespace, ui: Ui, words: Vocabulary, headers: Any, *, dry_run: bool
-) -> Any:
+    store: Store,
+    args: argparse.Namespace,
+    ui: Ui,
+    words: Vocabulary,
+    headers: LedgerHeaders | None,
+    *,
+    dry_run: bool,
+) -> Report:
     from jinjiecu.domain.ids import CampaignId  # noqa: PLC0415
     from jinjiecu.reports.finance_ledger import import_finance_ledger  # noqa: PLC0415
     from jinjiecu.reports.ledger import import_ledger  # noqa: PLC0415
@@ -220,7 +267,7 @@ def _run(
         )
 
 
-def _write_mapping(args: argparse.Namespace, ui: Ui, words: Vocabulary, report: Any) -> None:
+def _write_mapping(args: argparse.Namespace, ui: Ui, words: Vocabulary, report: Report) -> None:
     target = Path(args.write_mapping)
     if not target.parent.is_dir():
         fail(f"文件夹不存在：{target.parent}", f"no such folder: {target.parent}", code=_FILE)
@@ -241,7 +288,7 @@ _RECORD_NAMES = {
 }
 
 
-def _new_records_text(counts: dict[str, int]) -> tuple[str, str]:
+def _new_records_text(counts: Mapping[str, int]) -> tuple[str, str]:
     """What was (or would be) created, in Chinese and in English."""
     shown = [(key, number) for key, number in counts.items() if number]
     zh = "、".join(f"{_RECORD_NAMES[k][0]} {n}" for k, n in shown) or "无"
@@ -249,7 +296,7 @@ def _new_records_text(counts: dict[str, int]) -> tuple[str, str]:
     return zh, en
 
 
-def _print_columns(report: Any, ui: Ui) -> None:
+def _print_columns(report: Report, ui: Ui) -> None:
     encoding = report.encoding
     ui.say(
         f"表头在第{report.header_row}行" + (f"；编码 {encoding}" if encoding else ""),
@@ -261,13 +308,13 @@ def _print_columns(report: Any, ui: Ui) -> None:
         ui.print(f"  {reading.header} → {field}{unit}  [{reading.rule}]")
 
 
-def _print_dry_run(args: argparse.Namespace, report: Any, ui: Ui) -> int:
+def _print_dry_run(args: argparse.Namespace, report: Report, ui: Ui) -> int:
     ui.say(
         f"试导入（未写入任何数据）：{args.ledger}",
         f"Dry run (nothing written): {args.ledger}",
     )
     _print_columns(report, ui)
-    _print_counts(args, report, ui, would=True)
+    _print_counts(report, ui, would=True)
     for row in report.skipped:
         ui.print("  " + _where(row, ui) + f": {row.reason}")
     if report.errors:
@@ -282,9 +329,11 @@ def _print_dry_run(args: argparse.Namespace, report: Any, ui: Ui) -> int:
     return 0
 
 
-def _print_counts(args: argparse.Namespace, report: Any, ui: Ui, *, would: bool) -> None:
+def _print_counts(report: Report, ui: Ui, *, would: bool) -> None:
+    from jinjiecu.reports.ledger import ImportReport  # noqa: PLC0415
+
     verb_zh = "将" if would else "已"
-    if args.kind == "problems":
+    if isinstance(report, ImportReport):
         ui.say(
             f"共 {report.rows} 行：{verb_zh}新登记问题 {report.created} 个，更新 {report.updated} "
             f"个（办理记录 {report.transitions} 条），无变化 {report.unchanged} 个。",
@@ -293,26 +342,31 @@ def _print_counts(args: argparse.Namespace, report: Any, ui: Ui, *, would: bool)
             f"({report.transitions} transitions), {report.unchanged} unchanged.",
         )
     else:
-        amount = report.amount.format()
+        # A whitelist lists enterprises, not amounts.
+        amount = "" if report.kind == "whitelist" else report.amount.format()
         ui.say(
-            f"共 {report.rows} 行，合计金额 {amount}：{verb_zh}新增 {report.created} 条，"
+            f"共 {report.rows} 行"
+            + (f"，合计金额 {amount}" if amount else "")
+            + f"：{verb_zh}新增 {report.created} 条，"
             f"更新 {report.updated} 条，无变化 {report.unchanged} 条。",
-            f"{report.rows} rows, amounting to {amount}: {report.created} "
-            f"{'would be ' if would else ''}added, {report.updated} updated, "
-            f"{report.unchanged} unchanged.",
+            f"{report.rows} rows"
+            + (f", amounting to {amount}" if amount else "")
+            + f": {report.created} {'would be ' if would else ''}added, {report.updated} "
+            f"updated, {report.unchanged} unchanged.",
         )
     if would or any(report.new_records.values()):
         zh, en = _new_records_text(report.new_records)
         ui.say(f"{verb_zh}新建：{zh}", f"{'Would create' if would else 'Created'}: {en}")
 
 
-def _print_done(args: argparse.Namespace, report: Any, ui: Ui) -> None:
+def _print_done(args: argparse.Namespace, report: Report, ui: Ui) -> None:
+    from jinjiecu.reports.ledger import ImportReport  # noqa: PLC0415
+
     ui.say(f"已导入 {args.ledger}", f"Imported {args.ledger}")
-    _print_counts(args, report, ui, would=False)
-    rejected = getattr(report, "rejected", 0)
-    if rejected:
-        ui.say(f"拒绝 {rejected} 行。", f"{rejected} rows rejected.")
-    if getattr(report, "rejects_path", None) is not None:
+    _print_counts(report, ui, would=False)
+    if isinstance(report, ImportReport) and report.rejected:
+        ui.say(f"拒绝 {report.rejected} 行。", f"{report.rejected} rows rejected.")
+    if isinstance(report, ImportReport) and report.rejects_path is not None:
         ui.say(
             f"有错误的行已另存为：{report.rejects_path}",
             f"The rejected rows are in {report.rejects_path}",
@@ -326,16 +380,16 @@ def _print_done(args: argparse.Namespace, report: Any, ui: Ui) -> None:
         print(f"  {_where(row, ui)}: {row.reason}", file=ui.err)
 
 
-def _where(row: Any, ui: Ui) -> str:
+def _where(row: RowError, ui: Ui) -> str:
     place = ui.text(f"第{row.row}行", f"row {row.row}")
     return place + (f" [{row.column}]" if row.column else "")
 
 
-def _row_json(row: Any) -> dict[str, Any]:
+def _row_json(row: RowError) -> dict[str, Any]:
     return {"row": row.row, "column": row.column, "reason": row.reason}
 
 
-def _report_json(args: argparse.Namespace, report: Any) -> dict[str, Any]:
+def _report_json(args: argparse.Namespace, report: Report) -> dict[str, Any]:
     data: dict[str, Any] = {
         "ledger": args.ledger,
         "kind": args.kind,
@@ -356,7 +410,9 @@ def _report_json(args: argparse.Namespace, report: Any) -> dict[str, Any]:
         "warnings": [_row_json(w) for w in report.warnings],
         "ignored_columns": list(report.ignored_columns),
     }
-    if args.kind == "problems":
+    from jinjiecu.reports.ledger import ImportReport  # noqa: PLC0415
+
+    if isinstance(report, ImportReport):
         data["rejected"] = report.rejected
         data["transitions"] = report.transitions
         data["rejects_path"] = None if report.rejects_path is None else str(report.rejects_path)

@@ -98,6 +98,7 @@ __all__ = [
     "WhitelistChange",
     "WhitelistEvent",
     "group_totals",
+    "pool_taken",
     "total",
 ]
 
@@ -655,6 +656,15 @@ def _takes_room(draw: BridgeDraw, day: dt.date) -> bool:
     return draw.drawn_on == day or draw.is_outstanding(day)
 
 
+def pool_taken(draws: Iterable[BridgeDraw], day: dt.date) -> Money:
+    """What ``draws`` take of a pool on ``day``: those out that day, and that day's own.
+
+    A draw takes room on its own day even if repaid the same day, as
+    :class:`BridgeFund` counts its pool.
+    """
+    return total(draw.amount for draw in draws if _takes_room(draw, day))
+
+
 @attrs.frozen(kw_only=True)
 class BridgeFund:
     """过桥资金: a programme's pool and the draws on it.
@@ -696,7 +706,7 @@ class BridgeFund:
                 else "a date",
                 received=draw.drawn_on,
             )
-            taken = total(d.amount for d in earlier if _takes_room(d, draw.drawn_on))
+            taken = pool_taken(earlier, draw.drawn_on)
             check(
                 (taken + draw.amount).amount <= self.pool_size.amount,
                 field=f"draws[{index}].amount",

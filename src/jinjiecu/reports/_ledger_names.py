@@ -65,10 +65,9 @@ __all__ = [
     "write_new_records",
 ]
 
-CREATE_HINT: Final = bilingual(
-    "加 --create-missing（或 create_missing=True）可按台账自动创建",
-    "--create-missing (create_missing=True) creates it from the ledger",
-)
+CREATE_HINT: Final = "加 --create-missing（或 create_missing=True）可按台账自动创建"
+"""The Chinese half of the hint that names the option; the English half says it in its own words."""
+_CREATE_HINT_EN: Final = "--create-missing (create_missing=True) creates it from the ledger"
 _SEPARATORS: Final = frozenset("、,;/\n")
 _LEGAL_FORMS: Final = (("有限责任公司", "有限公司"),)
 
@@ -172,7 +171,7 @@ class Index:
             bilingual(
                 f"库中没有名为“{given}”的{self.zh}{hint_zh}{create}",
                 f"no {self.en} named or numbered {given!r}{hint_en}"
-                + ("" if creating else " (--create-missing creates it)"),
+                + ("" if creating else f" ({_CREATE_HINT_EN})"),
             )
         )
 
@@ -337,13 +336,33 @@ class Directory:
         self.region_kind[region.id] = region.kind
 
     def place(self, text: str, county: str | None) -> RegionId:
-        """A town under ``county`` (所属镇街), created if missing and ``creating``."""
-        found = self.region_codes.get(text) or self.regions.lookup(text)
+        """A town under ``county`` (所属镇街), created if missing and ``creating``.
+
+        Towns of one name under different counties are different towns: with
+        a county (the row's 所属县市区), only the town under it is taken.
+        Without one, a town of that name is taken if there is one only, else
+        the one under the office's region.
+        """
+        given = text.strip()
+        found = self.region_codes.get(given) or (given if given in self.regions.names else None)
         if found is not None:
             return RegionId(found)
-        if not self.creating:
-            raise self.regions.missing(text, creating=False)
+        named = self.regions.by_name.get(name_key(given), [])
+        if county is None and len(named) == 1:
+            return RegionId(named[0])
         parent = county or self.office_region
+        under = [r for r in named if str(self.region_parent.get(r)) == parent]
+        if len(under) == 1:
+            return RegionId(under[0])
+        if county is None and named:
+            raise CellError(
+                bilingual(
+                    f"有多个名为“{given}”的镇街，请填写所属县市区列",
+                    f"several places are named {given!r}: fill in the region column",
+                )
+            )
+        if not self.creating:
+            raise self.regions.missing(given, creating=False)
         if parent is None:
             raise CellError(
                 bilingual(
@@ -352,8 +371,8 @@ class Directory:
                 )
             )
         region = Region(
-            id=RegionId(f"{parent}-{text.strip()}"[:128]),
-            name=text.strip(),
+            id=RegionId(f"{parent}-{given}"[:128]),
+            name=given,
             kind=DivisionKind.TOWN,
             parent_id=RegionId(parent),
         )
@@ -411,7 +430,7 @@ class Directory:
             raise CellError(
                 bilingual(
                     f"库中没有统一社会信用代码为 {code} 的企业（{CREATE_HINT}）",
-                    f"no enterprise has the code {code} (--create-missing creates it)",
+                    f"no enterprise has the code {code} ({_CREATE_HINT_EN})",
                 )
             )
         if name is None:

@@ -81,6 +81,7 @@ from jinjiecu.domain.finance import (
     Whitelist,
     WhitelistChange,
     WhitelistEvent,
+    pool_taken,
     total,
 )
 from jinjiecu.domain.ids import (
@@ -135,7 +136,7 @@ from jinjiecu.storage.base import (
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Hashable, Iterable, Sequence
+    from collections.abc import Hashable, Sequence
     from pathlib import Path
 
     from jinjiecu.storage.base import RecordKind, Session, Store, Transaction
@@ -323,7 +324,8 @@ class _Row:
         """Record that a required ``field`` is missing when ``value`` is ``None``."""
         if value is None and field not in self.errors:
             header = _header_for(self.kind, field)
-            self.fail(field, bilingual(f"缺少{header}", f"{header} is required"))
+            english = _header_for(self.kind, field, english=True)
+            self.fail(field, bilingual(f"缺少{header}", f"the {english} is required"))
 
     def fail(self, field: str, reason: str) -> None:
         self.errors.setdefault(field, reason)
@@ -339,9 +341,12 @@ class _Row:
         return self.table.headers[index] if index is not None else _header_for(self.kind, field)
 
 
-def _header_for(kind: str, field: str) -> str:
+def _header_for(kind: str, field: str, *, english: bool = False) -> str:
+    """The library's own header of ``field`` (its English one, the table's last word)."""
     words = FINANCE_HEADER_SYNONYMS[kind].get(field)
-    return words[0] if words else field
+    if not words:
+        return field
+    return words[-1].lower() if english else words[0]
 
 
 def _name(value: object) -> str:
@@ -372,40 +377,58 @@ def _whole(value: object, *, units: Mapping[str, int], what: str) -> int:
             return int(text[: -len(unit)].strip()) * size
     if text.isdigit():
         return int(text)
-    raise CellError(bilingual(f"应为{what}，实为 {raw_text(value)!r}", f"expected {what}"))
+    raise _expected(what, value)
+
+
+def _expected(what: str, value: object) -> CellError:
+    """A cell that is not ``what`` (``"中文 / English"``), saying what it holds."""
+    chinese, _, english = what.partition(" / ")
+    typed = raw_text(value)
+    return CellError(
+        bilingual(f"应为{chinese}，实为 {typed!r}", f"expected {english}, not {typed!r}")
+    )
 
 
 def _term(value: object) -> int:
-    return _whole(value, units={"个月": 1, "月": 1, "年": 12}, what="月数，如 12 或 12个月")
+    return _whole(
+        value,
+        units={"个月": 1, "月": 1, "年": 12},
+        what="月数，如 12 或 12个月 / a number of months, such as 12 or 12个月",
+    )
 
 
 def _days(value: object) -> int:
-    return _whole(value, units={"天": 1, "日": 1}, what="天数，如 90 或 90天")
+    return _whole(
+        value, units={"天": 1, "日": 1}, what="天数，如 90 或 90天 / a number of days, such as 90"
+    )
 
 
 def _decimal(value: object, what: str) -> Decimal:
+    """A decimal number; ``what`` (``"中文 / English"``) says what was expected."""
     if isinstance(value, bool):
-        raise CellError(bilingual(f"应为{what}", f"expected {what}"))
+        raise _expected(what, value)
     if isinstance(value, int | Decimal):
         return Decimal(value)
     text = unicodedata.normalize("NFKC", raw_text(value)).strip()
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise CellError(
-            bilingual(f"应为{what}，实为 {raw_text(value)!r}", f"expected {what}")
-        ) from None
+        raise _expected(what, value) from None
     if not number.is_finite():
-        raise CellError(bilingual(f"应为{what}，实为 {raw_text(value)!r}", f"expected {what}"))
+        raise _expected(what, value)
     return number
+
+
+_RATE: Final = "年利率（%），如 4.35 / an annual rate in percent, such as 4.35"
+_FEE: Final = "日费率，如 0.0002 或 万分之二 / a daily fee rate, such as 0.0002 or 万分之二"
 
 
 def _rate(value: object) -> Decimal:
     """An annual rate in percent: 4.35, 4.35% or a percent-formatted cell (0.0435)."""
     text = unicodedata.normalize("NFKC", raw_text(value)).strip()
     if text.endswith("%"):
-        return _decimal(text[:-1], "年利率（%），如 4.35")
-    number = _decimal(value, "年利率（%），如 4.35")
+        return _decimal(text[:-1], _RATE)
+    number = _decimal(value, _RATE)
     # A cell formatted as a percentage holds the fraction (0.0435 for 4.35%):
     # no loan is lent at under 1% a year, so a rate below 1 is taken as one.
     return number * 100 if 0 < number < 1 else number
@@ -419,10 +442,10 @@ def _fee_rate(value: object) -> Decimal:
             digits = text[len(prefix) :]
             if len(digits) == 1 and digits in _CHINESE_DIGITS:
                 digits = str(_CHINESE_DIGITS.index(digits))
-            return _decimal(digits, "日费率，如 0.0002 或 万分之二") / size
+            return _decimal(digits, _FEE) / size
     if text.endswith("%"):
-        return _decimal(text[:-1], "日费率，如 0.0002") / 100
-    return _decimal(value, "日费率，如 0.0002 或 万分之二")
+        return _decimal(text[:-1], _FEE) / 100
+    return _decimal(value, _FEE)
 
 
 def _yes_no(value: object) -> bool:
@@ -578,8 +601,9 @@ def _renewal(context: _Context, row: _Row) -> LoanRenewal | None:
     ]
     note = _note_with_defaults(row.text("note"), missing)
     context.amounts.append(amount)
+    # Not the amount: a corrected amount is the same renewal, updated.
     record_id = given_id or LoanRenewalId(
-        _digest("lr", borrower, bank, contract, renewed_on.isoformat(), amount.amount)
+        _digest("lr", borrower, name_key(bank), name_key(contract), renewed_on.isoformat())
     )
     try:
         return LoanRenewal(
@@ -652,9 +676,8 @@ def _debt(context: _Context, row: _Row) -> DebtResolution | None:
         return None
     if enterprise is None or resolved_on is None or not creditors:
         return None
-    record_id = given_id or DebtResolutionId(
-        _digest("dr", enterprise, resolved_on.isoformat(), before, after)
-    )
+    # Not the amounts: corrected, they update the same resolution.
+    record_id = given_id or DebtResolutionId(_digest("dr", enterprise, resolved_on.isoformat()))
     context.amounts.append(before - after)
     try:
         return DebtResolution(
@@ -797,21 +820,20 @@ def _draw(context: _Context, row: _Row, funds: dict[str, _FundRows]) -> BridgeDr
     return draw
 
 
-def _draw_key(draw: BridgeDraw) -> tuple[str, dt.date, Decimal, str]:
-    return (str(draw.enterprise_id), draw.drawn_on, draw.amount.amount, draw.reference)
+def _draw_key(draw: BridgeDraw) -> tuple[str, ...]:
+    """A draw's identity: its 业务编号 when it has one, else its enterprise and day.
+
+    Not the amount: a corrected amount is the same draw, updated.
+    """
+    if draw.reference:
+        return ("reference", draw.reference)
+    return ("draw", str(draw.enterprise_id), draw.drawn_on.isoformat())
 
 
-def _peak(draws: Iterable[BridgeDraw]) -> Money:
+def _peak(draws: Sequence[BridgeDraw]) -> Money:
     """The most the draws had out at once (on a draw day, counting that day's draws)."""
-    listed = list(draws)
-    days = {draw.drawn_on for draw in listed}
-    return max(
-        (
-            total(d.amount for d in listed if d.drawn_on == day or d.is_outstanding(day))
-            for day in days
-        ),
-        default=Money.zero(),
-    )
+    days = {draw.drawn_on for draw in draws}
+    return max((pool_taken(draws, day) for day in days), default=Money.zero())
 
 
 # -------------------------------------------------------------- whitelists
@@ -945,14 +967,25 @@ def _plan_records(
         first = seen.setdefault(record_id, row.number)
         if first != row.number:
             row.fail(
-                "id",
+                "id" if row.has("id") else _SAME_FIELDS[kind.name],
                 bilingual(
-                    f"与第{first}行是同一条记录（{record_id}）",
-                    f"the same record as row {first} ({record_id})",
+                    f"与第{first}行是同一条记录（{_SAME_WORDS[kind.name]}相同）；如确为两笔，"
+                    f"请填写{_TELL_APART[kind.name][0]}",
+                    f"the same record as row {first} (the same {_SAME_WORDS_EN[kind.name]}); "
+                    f"if they are two, give their {_TELL_APART[kind.name][1]}",
                 ),
             )
             continue
         versioned = stored.get(record_id)
+        if versioned is not None and _owner(versioned.record) != _owner(record):
+            row.fail(
+                "id",
+                bilingual(
+                    f"编号 {record_id} 在库中是另一家企业的记录，未覆盖",
+                    f"{record_id} is another enterprise's record in the store: not overwritten",
+                ),
+            )
+            continue
         if versioned is None:
             plan.added.append(record)
             plan.created += 1
@@ -962,6 +995,25 @@ def _plan_records(
             plan.updated.append((record, versioned.version))
             plan.changed += 1
     return plan
+
+
+_SAME_FIELDS: Final = {"loan_renewal": "renewed_on", "debt_resolution": "resolved_on"}
+_SAME_WORDS: Final = {
+    "loan_renewal": "借款人、银行、合同编号和续贷日期",
+    "debt_resolution": "企业和化解日期",
+}
+_TELL_APART: Final = {
+    "loan_renewal": ("合同编号", "contract numbers"),
+    "debt_resolution": ("化解编号", "ids (化解编号)"),
+}
+_SAME_WORDS_EN: Final = {
+    "loan_renewal": "borrower, bank, contract and date",
+    "debt_resolution": "enterprise and date",
+}
+
+
+def _owner(record: Any) -> str:
+    return str(getattr(record, "borrower_id", None) or record.enterprise_id)
 
 
 T = TypeVar("T", BridgeDraw, WhitelistEvent)
@@ -1017,8 +1069,10 @@ def _date_of(item: BridgeDraw | WhitelistEvent) -> dt.date:
 
 
 def _repaid(stored: BridgeDraw, given: BridgeDraw) -> BridgeDraw:
+    """A stored draw as a later ledger gives it: its amount, repayment and links (if given)."""
     return attrs.evolve(
         stored,
+        amount=given.amount,
         repaid_on=given.repaid_on or stored.repaid_on,
         problem_ids=given.problem_ids or stored.problem_ids,
     )
@@ -1066,18 +1120,25 @@ def _fund(
     draws: list[BridgeDraw],
     rows: list[_Row | None],
 ) -> BridgeFund | None:
-    """The fund with its draws: its terms as the rows give them, else as stored or defaulted."""
+    """The fund with its draws: its terms as the rows give them, else as stored or defaulted.
+
+    Without a 资金规模, the pool is the most the draws ever had out at once
+    (and at least the stored pool): a ledger that does not say the pool
+    cannot be refused for exceeding it.
+    """
     terms = group.terms
     operator = cast("str | None", terms.get("operator"))
-    pool = cast("Money | None", terms.get("pool_size"))
+    given_pool = cast("Money | None", terms.get("pool_size"))
     max_days = cast("int | None", terms.get("max_days"))
     fee = cast("Decimal | None", terms.get("daily_fee_rate"))
+    peak = _peak(draws)
+    pool = given_pool or (peak if old is None else max(old.pool_size, peak))
     if old is None:
         defaults = [
             text
             for text, missing in (
                 (f"运营机构记为“{_NOT_GIVEN}”", operator is None),
-                (f"资金规模按最高占用额 {_peak(draws)} 记", pool is None),
+                (f"资金规模按最高占用额 {peak} 记", given_pool is None),
                 (f"最长使用天数记为 {_NO_DAY_LIMIT}（不限）", max_days is None),
                 ("日费率记为 0", fee is None),
             )
@@ -1091,13 +1152,23 @@ def _fund(
                 f"new bridge fund {group.name!r}: terms the ledger does not give were "
                 "defaulted; check them",
             )
+    elif given_pool is None and pool != old.pool_size:
+        context.warn(
+            group.first_row,
+            "",
+            f"过桥资金“{group.name}”未注明资金规模：按最高占用额由 {old.pool_size} 提高到 {pool}",
+            f"the bridge fund {group.name!r} gives no pool: raised from {old.pool_size} to "
+            f"{pool}, the most out at once",
+        )
+    if not _within_pool(draws, rows, pool):
+        return None
     first = group.draws[0][0] if group.draws else None
     try:
         return BridgeFund(
             id=old.id if old is not None else BridgeFundId(new_id("bf", group.name)),
             name=group.name,
             operator=operator or (old.operator if old else _NOT_GIVEN),
-            pool_size=pool or (old.pool_size if old else _peak(draws)),
+            pool_size=pool,
             max_days=max_days or (old.max_days if old else _NO_DAY_LIMIT),
             daily_fee_rate=fee if fee is not None else (old.daily_fee_rate if old else Decimal(0)),
             draws=draws,
@@ -1111,6 +1182,27 @@ def _fund(
                 column = field
             blamed.fail(column, bilingual("过桥资金规则不允许", str(error)))
         return None
+
+
+def _within_pool(draws: Sequence[BridgeDraw], rows: Sequence[_Row | None], pool: Money) -> bool:
+    """Whether no draw takes the pool over; the first that does fails its row, said plainly."""
+    for index, draw in enumerate(draws):
+        out = pool_taken(draws[:index], draw.drawn_on)
+        if (out + draw.amount).amount <= pool.amount:
+            continue
+        row = rows[index] if index < len(rows) else None
+        if row is not None:
+            row.fail(
+                "amount",
+                bilingual(
+                    f"{draw.drawn_on.isoformat()} 已占用 {out}，再用 {draw.amount} 超过资金规模 "
+                    f"{pool}",
+                    f"on {draw.drawn_on.isoformat()}, {out} is out already: {draw.amount} more "
+                    f"exceeds the pool of {pool}",
+                ),
+            )
+        return False
+    return True
 
 
 def _blamed_row(error: JinjiecuError, rows: Sequence[_Row | None]) -> _Row | None:

@@ -452,8 +452,8 @@ class LedgerImportError(ValidationError):
         if more > 0:
             shown += f"; … (+{more})"
         message = (
-            f"{path}: {rows} 行有错误，未导入任何数据 / {len(self.errors)} errors in {rows} "
-            f"rows, nothing was imported: {shown}"
+            f"{path}: {rows} 行有错误，未导入任何数据 / {_count(len(self.errors), 'error')} in "
+            f"{_count(rows, 'row')}, nothing was imported: {shown}"
         )
         super().__init__(
             message,
@@ -461,6 +461,11 @@ class LedgerImportError(ValidationError):
             expected="a ledger whose every row can be imported",
             received=path,
         )
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 error``, ``2 errors``: an English count."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @attrs.frozen(kw_only=True)
@@ -1108,10 +1113,24 @@ class _Importer:
         if changed is None and values.get("co_departments") == ():
             values["co_departments"] = None
         progress = row.text("progress")
+        state = values.get("state")
+        if changed is None and state is None:
+            # A new row that names a lead department but no state was assigned to it.
+            if values.get("lead_department") is not None:
+                state = ProblemState.ASSIGNED
+            elif values.get("deadline") is not None or values.get("co_departments"):
+                row.fail(
+                    "lead_department" if row.has("lead_department") else "state",
+                    bilingual(
+                        "填写了办理时限或配合部门，但没有牵头部门和办理状态，无法交办",
+                        "a deadline or co-departments without a lead department or a state: "
+                        "nothing to assign to",
+                    ),
+                )
         if check:
             row.check()
         return Wanted(
-            state=values.get("state"),
+            state=state,
             level=values.get("level"),
             lead=values.get("lead_department"),
             co=values.get("co_departments"),
@@ -1267,7 +1286,7 @@ def _same_steps(ours: Sequence[Transition], theirs: Sequence[Transition]) -> boo
 def _required(field: str) -> str:
     header = ZH_HEADERS[field]
     return bilingual(
-        f"新问题必须填写{header}", f"a new problem needs its {EN_HEADERS[field].lower()}"
+        f"新问题必须填写{header}", f"a new problem needs the {EN_HEADERS[field]!r} column filled in"
     )
 
 

@@ -187,7 +187,8 @@ FINANCE_HEADER_SYNONYMS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = Ma
     {
         "renewals": MappingProxyType(
             {
-                "id": ("续贷编号", "编号", "ID"),
+                # Not 编号 alone: banks number their rows with it.
+                "id": ("续贷编号", "续贷业务编号", "Renewal ID"),
                 **_SHARED,
                 "bank": (
                     "贷款银行",
@@ -265,13 +266,13 @@ FINANCE_HEADER_SYNONYMS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = Ma
                     "Drawn on",
                 ),
                 "repaid_on": ("归还日期", "还款日期", "收回日期", "回收日期", "Repaid on"),
-                "reference": ("业务编号", "凭证号", "编号", "Reference"),
+                "reference": ("业务编号", "凭证号", "借据号", "Reference"),
                 "problems": _PROBLEMS,
             }
         ),
         "debt": MappingProxyType(
             {
-                "id": ("化解编号", "编号", "ID"),
+                "id": ("化解编号", "Resolution ID"),
                 **_SHARED,
                 "creditors": ("债权人", "债权银行", "债权机构", "债权单位", "Creditors"),
                 "debt_before": (
@@ -446,8 +447,11 @@ def word_key(text: str) -> str:
     >>> word_key(" *提报 时间： ") == word_key("提报时间")
     True
     """
-    normalised = "".join(unicodedata.normalize("NFKC", text).split())
-    return normalised.lstrip("*").rstrip(":").casefold()
+    # NFKC again after the spaces go: a spacing mark (¯) becomes a space and a
+    # combining mark, which composes with the letter before once the space is gone.
+    joined = "".join(unicodedata.normalize("NFKC", text).split())
+    stripped = unicodedata.normalize("NFKC", joined).lstrip("*").rstrip(":")
+    return unicodedata.normalize("NFKC", stripped.casefold())
 
 
 def header_unit(text: str) -> tuple[str, str | None]:
@@ -523,12 +527,14 @@ class Vocabulary:
         categories: Mapping[str, str] | None = None,
         states: Mapping[str, str] | None = None,
         source: str = "",
+        taxonomy: Taxonomy = DEFAULT_TAXONOMY,
     ) -> Vocabulary:
-        """This vocabulary with more words (word -> field, category code, state code).
+        """This vocabulary with more words (word -> field, category, state).
 
-        A word given again replaces the earlier meaning. Fields and state
-        codes are checked here; category codes when a category is read (they
-        belong to the taxonomy in use).
+        A word given again replaces the earlier meaning. Each meaning is
+        checked here, naming the entry and the nearest right ones: a ledger
+        field; a category of ``taxonomy`` by code or label; a state by code
+        or label.
         """
         name = source or "the words given"
         new_headers = dict(headers or {})
@@ -537,18 +543,14 @@ class Vocabulary:
             if field not in known:
                 raise ValidationError(
                     field=f"headers.{word}",
-                    expected=f"a ledger field ({', '.join(sorted(known))})",
+                    expected="a ledger field" + _did_you_mean(field, known),
                     received=field,
                 )
-        states_given = dict(states or {})
-        codes = {state.value for state in ProblemState}
-        for word, code in states_given.items():
-            if code not in codes:
-                raise ValidationError(
-                    field=f"states.{word}",
-                    expected=f"a state code ({', '.join(sorted(codes))})",
-                    received=code,
-                )
+        categories_given = {
+            word: _category_code(word, value, taxonomy)
+            for word, value in (categories or {}).items()
+        }
+        states_given = {word: _state_code(word, value) for word, value in (states or {}).items()}
         keyed_headers = _keyed(new_headers.items(), table="headers", source=name)
         # A header names a field in every kind of ledger that has the field.
         finance = {
@@ -567,17 +569,20 @@ class Vocabulary:
             finance_headers=finance,
             categories={
                 **self.categories,
-                **_keyed((categories or {}).items(), table="categories", source=name),
+                **_keyed(categories_given.items(), table="categories", source=name),
             },
             states={**self.states, **_keyed(states_given.items(), table="states", source=name)},
             user_headers=self.user_headers | frozenset(keyed_headers),
             files=(*self.files, source) if source else self.files,
         )
 
-    def extended_from(self, path: str | Path) -> Vocabulary:
+    def extended_from(
+        self, path: str | Path, *, taxonomy: Taxonomy = DEFAULT_TAXONOMY
+    ) -> Vocabulary:
         """This vocabulary with the words of a TOML or JSON file: headers, categories, states.
 
-        Errors name the file and the entry.
+        Errors name the file and the entry; categories are checked against
+        ``taxonomy``.
         """
         file = Path(path)
         text = file.read_text(encoding="utf-8-sig")
@@ -609,11 +614,12 @@ class Vocabulary:
         if data:
             raise ValidationError(
                 field=min(data),
-                expected="only the tables headers, categories and states",
+                expected="only the tables headers, categories and states"
+                + _did_you_mean(min(data), ("headers", "categories", "states")),
                 received=sorted(data),
             ).at(str(file))
         try:
-            return self.extended(**tables, source=str(file))
+            return self.extended(**tables, source=str(file), taxonomy=taxonomy)
         except ValidationError as error:
             raise error.at(str(file)) from None
 
@@ -731,6 +737,45 @@ class Vocabulary:
             else:
                 lines.append(f'{quoted} = "{reading.field}"  # {reading.rule}')
         return "\n".join(lines) + "\n"
+
+
+def _did_you_mean(given: str, choices: Iterable[str]) -> str:
+    """`` (did you mean x?)`` with the nearest of ``choices``, or every choice if none is near."""
+    listed = sorted(choices)
+    near = difflib.get_close_matches(given, listed, n=_SUGGESTIONS, cutoff=0.6)
+    if near:
+        return f" (did you mean {', '.join(near)}?)"
+    return f" ({', '.join(listed)})"
+
+
+def _category_code(word: str, value: str, taxonomy: Taxonomy) -> str:
+    """The code of the category ``value`` names in ``taxonomy`` (a code or a label)."""
+    key = word_key(value)
+    for category in taxonomy:
+        if key in (word_key(category.code), word_key(category.label)) or (
+            category.label_en and key == word_key(category.label_en)
+        ):
+            return category.code
+    labels = [c.label for c in taxonomy] + [c.code for c in taxonomy]
+    raise ValidationError(
+        field=f"categories.{word}",
+        expected="a category of the taxonomy, by code or label" + _did_you_mean(value, labels),
+        received=value,
+    )
+
+
+def _state_code(word: str, value: str) -> str:
+    """The code of the state ``value`` names (a code or a label)."""
+    key = word_key(value)
+    for state in ProblemState:
+        if key in (state.value, word_key(state.label), state.name.casefold()):
+            return str(state.value)
+    names = [s.value for s in ProblemState] + [s.label for s in ProblemState]
+    raise ValidationError(
+        field=f"states.{word}",
+        expected="a state, by code or label" + _did_you_mean(value, names),
+        received=value,
+    )
 
 
 def _display(keyed: Mapping[str, str], tables: Mapping[str, tuple[str, ...]]) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jinjiecu.domain.taxonomy import DEFAULT_TAXONOMY
@@ -147,6 +147,7 @@ def test_a_headers_unit(header: str, expected: tuple[str, str | None]) -> None:
 
 
 @given(st.text(max_size=20))
+@example("A\u00af")  # a spacing macron: NFKC makes it a space and a combining mark
 def test_word_keys_are_idempotent(text: str) -> None:
     assert word_key(word_key(text)) == word_key(text)
 
@@ -196,6 +197,16 @@ def test_a_users_file_adds_words_and_says_so(tmp_path: Path) -> None:
     assert WORDS.read_header("问题提报时间").field is None  # the default is unchanged
 
 
+def test_a_users_file_may_name_categories_and_states_by_their_labels(tmp_path: Path) -> None:
+    file = tmp_path / "词表.toml"
+    file.write_text(
+        '[categories]\n"用电" = "基础设施"\n[states]\n"已答复" = "已解释"\n', encoding="utf-8"
+    )
+    words = WORDS.extended_from(file)
+    assert words.category("用电") == "infrastructure"
+    assert words.state("已答复") is ProblemState.EXPLAINED
+
+
 def test_a_users_json_file_works_too(tmp_path: Path) -> None:
     file = tmp_path / "words.json"
     file.write_text('{"states": {"搞定了": "resolved"}}', encoding="utf-8")
@@ -210,6 +221,9 @@ def test_a_users_json_file_works_too(tmp_path: Path) -> None:
         ("[colours]\nred = 1\n", "colours"),
         ('[headers]\n"x" = 1\n', "headers"),
         ("headers = [", "vocabulary"),
+        ('[categories]\n"用电" = "nonsense_code"\n', "categories.用电"),
+        ('[categorys]\n"用电" = "infrastructure"\n', "did you mean categories"),
+        ('[headers]\n"提报" = "registerd_on"\n', "did you mean registered_on"),
     ],
 )
 def test_a_bad_file_names_the_file_and_the_entry(tmp_path: Path, text: str, field: str) -> None:
