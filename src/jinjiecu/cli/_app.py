@@ -629,7 +629,7 @@ def _print_row_errors(rows: Sequence[Any], ui: Ui) -> None:
     for row_error in rows[:_MAX_ROWS_SHOWN]:
         row = getattr(row_error, "row", "?")
         column = getattr(row_error, "column", "") or ""
-        reason = getattr(row_error, "reason", str(row_error))
+        reason = ui.reason(getattr(row_error, "reason", str(row_error)))
         where = ui.text(f"第{row}行", f"row {row}")
         print(f"  {where}" + (f" [{column}]" if column else "") + f": {reason}", file=ui.err)
     if len(rows) > _MAX_ROWS_SHOWN:

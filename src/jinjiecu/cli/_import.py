@@ -305,7 +305,8 @@ def _print_columns(report: Report, ui: Ui) -> None:
     for reading in report.columns:
         unit = f"（{reading.unit}）" if reading.unit else ""
         field = reading.field or ui.text("（不读取）", "(not read)")
-        ui.print(f"  {reading.header} → {field}{unit}  [{reading.rule}]")
+        header = " ".join(reading.header.split())  # a header typed on two lines, on one
+        ui.print(f"  {header} → {field}{unit}  [{reading.rule}]")
 
 
 def _print_dry_run(args: argparse.Namespace, report: Report, ui: Ui) -> int:
@@ -316,15 +317,21 @@ def _print_dry_run(args: argparse.Namespace, report: Report, ui: Ui) -> int:
     _print_columns(report, ui)
     _print_counts(report, ui, would=True)
     for row in report.skipped:
-        ui.print("  " + _where(row, ui) + f": {row.reason}")
+        ui.print("  " + _where(row, ui) + f": {ui.reason(row.reason)}")
     if report.errors:
+        count, shown = len(report.errors), min(len(report.errors), _SHOWN)
         ui.say(
-            f"{len(report.errors)} 处错误（导入时将全部不写入），前 {_SHOWN} 条：",
-            f"{len(report.errors)} errors (an import would write nothing); the first {_SHOWN}:",
+            f"{count} 处错误（导入时将全部不写入）"
+            + (f"，前 {shown} 条：" if count > shown else "："),
+            f"{count} error{'s' * (count != 1)} (an import would write nothing)"
+            + (f"; the first {shown}:" if count > shown else ":"),
         )
         for row in report.errors[:_SHOWN]:
-            ui.print("  " + _where(row, ui) + f": {row.reason}")
+            ui.print("  " + _where(row, ui) + f": {ui.reason(row.reason)}")
         return _DATA
+    if report.rows == 0:
+        ui.say("表头以下没有数据行。", "No rows under the header: nothing to import.")
+        return 0
     ui.say("没有错误，可以导入。", "No errors: the ledger can be imported.")
     return 0
 
@@ -377,7 +384,7 @@ def _print_done(args: argparse.Namespace, report: Report, ui: Ui) -> None:
         columns = "、".join(report.ignored_columns)
         ui.note(f"未识别的列（已忽略）：{columns}", f"Columns not recognised (ignored): {columns}")
     for row in (*report.skipped, *report.errors, *report.warnings):
-        print(f"  {_where(row, ui)}: {row.reason}", file=ui.err)
+        print(f"  {_where(row, ui)}: {ui.reason(row.reason)}", file=ui.err)
 
 
 def _where(row: RowError, ui: Ui) -> str:

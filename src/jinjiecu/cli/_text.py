@@ -61,6 +61,13 @@ class Ui:
             return [en]
         return [zh, en] if zh != en else [zh]
 
+    def reason(self, text: str) -> str:
+        """A library reason ``"中文 / English"`` in the chosen language (both: as it is)."""
+        chinese, separator, english = text.partition(" / ")
+        if not separator or self.lang == "both":
+            return text
+        return chinese if self.lang == "zh" else english
+
     def say(self, zh: str, en: str) -> None:
         """Print a sentence (one line per language) on standard output."""
         for line in self.lines(zh, en):

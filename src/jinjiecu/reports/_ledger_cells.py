@@ -33,6 +33,7 @@ __all__ = [
     "CellError",
     "ErrorValue",
     "Formula",
+    "clean_name",
     "is_blank",
     "neutralise",
     "normal",
@@ -409,12 +410,30 @@ def enum_key(text: str) -> str:
     return _key(text)
 
 
-_LIST_SEPARATORS = re.compile(r"\s*[、,;/\n]\s*")
+_LIST_SEPARATORS = re.compile(r"\s*[、,，;；/／\n]\s*")
 
 
 def split_list(value: Cell) -> list[str]:
-    """Split a list cell (配合部门) at 、 , ; / or line breaks (full-width forms too)."""
-    text = unicodedata.normalize("NFKC", raw_text(value)).strip()
+    """Split a list cell (配合部门) at 、 , ; / or line breaks (full-width forms too).
+
+    Each part is kept as :func:`clean_name` writes it (full-width brackets stay).
+    """
+    text = raw_text(value).strip()
     if not text:
         return []
-    return [part for part in _LIST_SEPARATORS.split(text) if part.strip()]
+    return [clean_name(part) for part in _LIST_SEPARATORS.split(text) if part.strip()]
+
+
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def clean_name(value: Cell) -> str:
+    """A name as a record keeps it: trimmed, no spaces between Chinese characters.
+
+    Other runs of spaces (full-width ones too) become one space, so English
+    names keep theirs; the characters are kept as typed (山东乐陵（集团）
+    keeps its full-width brackets). Names are matched on a normalised key,
+    so 山东乐陵(集团) still finds it.
+    """
+    text = " ".join(raw_text(value).replace("\u3000", " ").split())
+    return _CJK_GAP.sub("", text)

@@ -17,11 +17,12 @@ import io
 import re
 import secrets
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from jinjiecu.errors import ConfigurationError
+from jinjiecu.errors import ConfigurationError, ValidationError
 from jinjiecu.reports._ledger_cells import (
     FORMULA_TRIGGERS,
     Formula,
@@ -39,7 +40,6 @@ from jinjiecu.reports.vocabulary import header_unit, word_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
-    from pathlib import Path
 
     from jinjiecu.reports.vocabulary import HeaderReading, Vocabulary
 
@@ -48,6 +48,7 @@ __all__ = [
     "CellTooLongError",
     "HeaderError",
     "Table",
+    "check_path",
     "data_rows",
     "header_key",
     "preamble_unit",
@@ -118,6 +119,26 @@ def header_key(text: object) -> str:
 
 
 # ---------------------------------------------------------------------- reading
+
+
+def check_path(path: object, *, reading: bool) -> Path:
+    """``path`` as a ledger file's: .xlsx or .csv, existing (reading) or in a folder (writing)."""
+    if not isinstance(path, str | Path):
+        raise ValidationError(field="path", expected="a file path", received=path)
+    result = Path(path)
+    if result.suffix.lower() not in (".xlsx", ".csv"):
+        raise ValidationError(
+            field="path", expected="a ledger file ending in .xlsx or .csv", received=str(path)
+        )
+    if reading and not result.is_file():
+        raise ValidationError(
+            field="path", expected="an existing ledger file (.xlsx or .csv)", received=str(path)
+        )
+    if not reading and not result.parent.is_dir():
+        raise ValidationError(
+            field="path", expected="a path in an existing folder", received=str(path)
+        )
+    return result
 
 
 def read_table(
@@ -221,9 +242,26 @@ def skipped_reason(cells: Sequence[object]) -> str | None:
         if key.startswith(_TOTALS) or (len(key) <= _SHORT_LABEL and key.endswith(_TOTALS)):
             return bilingual(f"合计行（{text}），已跳过", f"a totals row ({text}), skipped")
     first = word_key(texts[0])
-    if len(texts) <= 2 and (first in _NOTE_WORDS or first.startswith(_NOTES)):
+    noted = [word_key(text).startswith(_NOTES) for text in texts]
+    # 注：… alone or with one more cell; or a row of 填表人：… 审核人：… 联系电话：…
+    if (len(texts) <= 2 and (first in _NOTE_WORDS or noted[0])) or all(noted):
         return bilingual("表尾说明行，已跳过", "a note under the table, skipped")
     return None
+
+
+def _repeats_header(cells: Sequence[object], headers: Sequence[str]) -> bool:
+    """Whether a data row is the header again (two sheets pasted one under the other)."""
+    filled = [
+        (index, cell)
+        for index, cell in enumerate(cells)
+        if not is_blank(cell) and index < len(headers)
+    ]
+    same = sum(
+        1
+        for index, cell in filled
+        if header_key(cell) and header_key(cell) == header_key(headers[index])
+    )
+    return same >= 2 and same * 2 >= len(filled)
 
 
 def data_rows(
@@ -234,6 +272,8 @@ def data_rows(
     skipped: list[tuple[int, str]] = []
     for number, cells in table.rows:
         reason = skipped_reason(cells)
+        if reason is None and _repeats_header(cells, table.headers):
+            reason = bilingual("重复的表头行，已跳过", "the header again, skipped")
         if reason is None:
             rows.append((number, cells))
         else:
@@ -315,6 +355,7 @@ def _find_header(
     for position, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         fields = {lookup.get(header_key(cell)) for cell in cells}
         fields.discard(None)
+        fields.discard("number")  # 序号 heads every kind of table
         if len(fields) > most:
             best, most = (position, cells), len(fields)
     return best
@@ -401,8 +442,9 @@ def _xlsx_rows(
         for name in candidates:
             rows = []
             try:
+                fill = _MergedDown(book.merged_down(name))
                 for number, cells in book.rows(name):
-                    rows.append((number, [_decode_xlsx(cell) for cell in cells]))
+                    rows.append((number, fill([_decode_xlsx(cell) for cell in cells], number)))
                     if len(rows) == HEADER_SEARCH_ROWS and _find_header(rows, lookup) is None:
                         break
             except XlsxError as error:
@@ -415,6 +457,29 @@ def _xlsx_rows(
         return rows, chosen
     finally:
         book.close()
+
+
+class _MergedDown:
+    """Copies each cell merged down several rows into the rows below it, as rows stream by."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int, int]]) -> None:
+        self._starts: dict[int, list[tuple[int, int]]] = {}
+        for column, first, last in ranges:
+            self._starts.setdefault(first, []).append((column, last))
+        self._active: list[tuple[int, int, object]] = []
+        """(column, last row, value) of the merges the coming rows are inside."""
+
+    def __call__(self, cells: list[object], number: int) -> list[object]:
+        self._active = [merge for merge in self._active if merge[1] >= number]
+        for column, _last, value in self._active:
+            if column >= len(cells):
+                cells.extend([None] * (column + 1 - len(cells)))
+            if cells[column] is None:
+                cells[column] = value
+        for column, last in self._starts.pop(number, ()):
+            if column < len(cells) and cells[column] is not None:
+                self._active.append((column, last, cells[column]))
+        return cells
 
 
 def _decode_xlsx(cell: object) -> object:

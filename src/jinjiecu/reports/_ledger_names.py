@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from jinjiecu.domain.divisions import (
+    REFERENCE_DIVISIONS,
     Division,
     DivisionKind,
     division_by_code,
@@ -36,7 +37,7 @@ from jinjiecu.domain.enterprise import Enterprise
 from jinjiecu.domain.ids import DepartmentId, EnterpriseId, LeaderId, RegionId
 from jinjiecu.domain.org import Department, DepartmentKind, Leader, OrgLevel, Region
 from jinjiecu.errors import JinjiecuError, ValidationError
-from jinjiecu.reports._ledger_cells import CellError, bilingual
+from jinjiecu.reports._ledger_cells import CellError, bilingual, is_blank, normal
 from jinjiecu.storage.base import (
     CAMPAIGNS,
     DEPARTMENTS,
@@ -48,7 +49,7 @@ from jinjiecu.storage.base import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping, Sequence
 
     from jinjiecu.domain.codes import CreditCode
     from jinjiecu.storage.base import Session, Transaction
@@ -379,6 +380,28 @@ class Directory:
         self._add_region(region)
         return region.id
 
+    def region_named_in(self, preamble: Sequence[Sequence[object]]) -> str | None:
+        """The region the rows above a header name (填报单位：乐陵市…), if they name one.
+
+        Regions of the store are looked for first; with ``creating``, then the
+        reference divisions, and the one found is created. Of a region and
+        the region it lies in (德州市, 乐陵市), the smaller is taken; two
+        unrelated ones name none.
+        """
+        texts = [normal(cell) for cells in preamble for cell in cells if not is_blank(cell)]
+        if not texts:
+            return None
+        parents = {key: None if p is None else str(p) for key, p in self.region_parent.items()}
+        stored = _named(texts, self.regions.names, parents)
+        if stored is not None or not self.creating:
+            return stored
+        found = _named(
+            texts,
+            {d.name: d.name for d in REFERENCE_DIVISIONS},
+            {d.name: _parent_name(d) for d in REFERENCE_DIVISIONS},
+        )
+        return None if found is None else str(self.office(found))
+
     # ------------------------------------------------------------------ enterprises
 
     def enterprise(
@@ -504,6 +527,43 @@ class Directory:
         self.new.leaders[leader_id] = record
         self.leaders.add(leader_id, name)
         return leader_id
+
+
+def _named(
+    texts: Sequence[str], candidates: Mapping[str, str], parents: Mapping[str, str | None]
+) -> str | None:
+    """The one key of ``candidates`` whose name the texts contain, the smallest of a chain."""
+    found = {
+        key for key, name in candidates.items() if len(name) >= 2 and any(name in t for t in texts)
+    }
+
+    def ancestors(key: str) -> set[str]:
+        seen: set[str] = set()
+        parent = parents.get(key)
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            parent = parents.get(parent)
+        return seen
+
+    # 德州市 and 乐陵市 both named: 德州市 is 乐陵市's city; 乐陵市 is meant.
+    above = set().union(*(ancestors(key) for key in found)) if found else set()
+    found -= above
+    # A name inside another's (德州 in 德州经济技术开发区) is the larger one's part.
+    found = {
+        key
+        for key in found
+        if not any(key != other and candidates[key] in candidates[other] for other in found)
+    }
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _parent_name(division: Division) -> str | None:
+    if division.parent_code is None:
+        return None
+    try:
+        return division_by_code(str(division.parent_code)).name
+    except ValidationError:
+        return None
 
 
 def _division(text: str) -> Division | None:

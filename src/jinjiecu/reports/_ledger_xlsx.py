@@ -151,6 +151,30 @@ class Workbook:
             except (ParseError, zipfile.BadZipFile, zlib.error, EOFError) as error:
                 raise XlsxError(_damaged(f"{sheet.part}: {error}")) from None
 
+    def merged_down(self, name: str) -> list[tuple[int, int, int]]:
+        """The sheet's cells merged down several rows: (0-based column, first row, last row).
+
+        A merged cell keeps its value in its top-left cell only; the reader
+        copies it down the rows below (one firm over several problems, a
+        header over two header rows). Merges across columns only (a title)
+        are not copied sideways.
+        """
+        sheet = next(s for s in self._sheets if s.name == name)
+        found: list[tuple[int, int, int]] = []
+        tail = b""
+        with self._open(sheet.part) as stream:
+            while chunk := stream.read(1 << 20):
+                text = tail + chunk
+                found += [
+                    (_column_index(m[1].decode()), int(m[2]), int(m[4]))
+                    for m in _MERGE.finditer(text)
+                    if int(m[4]) > int(m[2])
+                ]
+                # A reference cut at the chunk's end is read whole with the next chunk.
+                cut = text.rfind(b"<")
+                tail = text[cut:] if cut >= 0 and b">" not in text[cut:] else b""
+        return found
+
     # ------------------------------------------------------------------ parts
 
     def _open(self, part: str) -> IO[bytes]:
@@ -298,6 +322,9 @@ def _text_of(element: Element, text_tag: str, run_tag: str) -> str:
         elif child.tag == run_tag:
             parts.extend(t.text or "" for t in child if t.tag == text_tag)
     return "".join(parts)
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 def _column_index(letters: str) -> int:

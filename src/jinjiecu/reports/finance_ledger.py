@@ -69,6 +69,7 @@ import attrs
 
 from jinjiecu.domain.clock import is_aware, local_date
 from jinjiecu.domain.codes import CreditCode
+from jinjiecu.domain.divisions import DivisionKind
 from jinjiecu.domain.finance import (
     BridgeDraw,
     BridgeFund,
@@ -103,6 +104,7 @@ from jinjiecu.reports._ledger_cells import (
     ErrorValue,
     Formula,
     bilingual,
+    clean_name,
     enum_key,
     is_blank,
     normal,
@@ -136,7 +138,7 @@ from jinjiecu.storage.base import (
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Hashable, Sequence
+    from collections.abc import Hashable, Iterable, Sequence
     from pathlib import Path
 
     from jinjiecu.storage.base import RecordKind, Session, Store, Transaction
@@ -158,23 +160,24 @@ FINANCE_KINDS: Final = ("renewals", "bridge-funds", "debt", "whitelist")
 FINANCE_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "renewals": (
-            *("number", "id", "enterprise", "credit_code", "region", "bank", "branch"),
+            *("number", "id", "enterprise", "credit_code", "region", "place", "bank", "branch"),
             *("contract", "original_amount", "original_start", "maturity", "renewed_on"),
             *("amount", "term_months", "rate", "guarantee_resigned", "risk_before"),
             *("risk_after", "problems", "note"),
         ),
         "bridge-funds": (
             *("number", "fund", "operator", "pool_size", "max_days", "daily_fee_rate"),
-            *("enterprise", "credit_code", "region", "amount", "drawn_on", "repaid_on"),
+            *("enterprise", "credit_code", "region", "place", "amount", "drawn_on", "repaid_on"),
             *("reference", "problems"),
         ),
         "debt": (
-            *("number", "id", "enterprise", "credit_code", "region", "creditors"),
+            *("number", "id", "enterprise", "credit_code", "region", "place", "creditors"),
             *("debt_before", "debt_after", "resolved", "method", "resolved_on", "problems"),
             "note",
         ),
         "whitelist": (
-            *("number", "whitelist", "enterprise", "credit_code", "region", "change", "on"),
+            *("number", "whitelist", "enterprise", "credit_code", "region", "place", "change"),
+            "on",
             *("criteria", "reason"),
         ),
     }
@@ -350,7 +353,8 @@ def _header_for(kind: str, field: str, *, english: bool = False) -> str:
 
 
 def _name(value: object) -> str:
-    text = normal(value)
+    """A name (enterprise, bank, fund, list) as typed, trimmed; see ``clean_name``."""
+    text = clean_name(value)
     try:
         name_text()(None, attrs.fields(Criterion).description, text)
     except ValidationError as error:
@@ -533,7 +537,7 @@ class _Context:
 
     def _place(self, value: object, row: _Row) -> str:
         county: str | None = row.read("region", self._county)
-        return str(self.names.place(normal(value), county))
+        return str(self.names.place(clean_name(value), county))
 
     def bank(self, row: _Row) -> str | None:
         """The bank's name as the store writes it (created with ``creating``), or as typed."""
@@ -945,8 +949,14 @@ _KINDS: Final[Mapping[str, RecordKind[Any, Any]]] = MappingProxyType(
 )
 
 
-def _stored(session: Session, kind: str) -> dict[str, Any]:
-    """Every stored record of the kind, with its version: id -> Versioned."""
+def _containers(session: Session, kind: str) -> dict[str, Any]:
+    """The stored bridge funds or whitelists (rows name them), with versions: id -> Versioned.
+
+    Few: an office runs a fund or two and a list or two. Renewals and debt
+    resolutions are fetched by the ids the rows give (:func:`_versions`).
+    """
+    if kind not in ("bridge-funds", "whitelist"):
+        return {}
     record_kind = _KINDS[kind]
     found: dict[str, Any] = {}
     for record in session.scan(record_kind):
@@ -954,6 +964,17 @@ def _stored(session: Session, kind: str) -> dict[str, Any]:
         if versioned is not None:
             found[str(record_kind.id_of(record))] = versioned
     return found
+
+
+def _versions(store: Store, kind: RecordKind[Any, Any], ids: Iterable[str]) -> dict[str, Any]:
+    """The stored records of these ids, with versions (those the store has)."""
+    wanted = sorted(set(ids))
+
+    def fetch(session: Session) -> dict[str, Any]:
+        found = {record_id: session.fetch(kind, record_id) for record_id in wanted}
+        return {key: versioned for key, versioned in found.items() if versioned is not None}
+
+    return store.read(fetch) if wanted else {}
 
 
 def _plan_records(
@@ -1365,9 +1386,7 @@ def import_finance_ledger(
         ConflictError: a record changed in the store meanwhile; nothing was
             written, import again.
     """
-    from jinjiecu.reports.ledger import _check_path, _region_named_in  # noqa: PLC0415
-
-    ledger = _check_path(path, reading=True)
+    ledger = io.check_path(path, reading=True)
     _check_kind(kind)
     for name, flag in (("create_missing", create_missing), ("dry_run", dry_run)):
         check(isinstance(flag, bool), field=name, expected="True or False", received=flag)
@@ -1385,13 +1404,13 @@ def import_finance_ledger(
     readings, units = io.read_columns(table, words, kind, amounts=AMOUNT_FIELDS)
 
     def load(session: Session) -> tuple[Directory, dict[str, Any]]:
-        return Directory.load(session), _stored(session, kind)
+        return Directory.load(session), _containers(session, kind)
 
     names, stored = store.read(load)
     names.creating = create_missing
     office = names.office(region, name=region_name) if region is not None else None
     if office is None:
-        names.office_region = _region_named_in(table.preamble, names)
+        names.office_region = names.region_named_in(table.preamble)
     context = _Context(
         kind=kind,
         names=names,
@@ -1406,7 +1425,7 @@ def import_finance_ledger(
     )
     rows = [_Row(number, cells, table, kind) for number, cells in data]
     rows = [row for row in rows if not row.blank()]
-    plan = _read_rows(context, rows, stored)
+    plan = _read_rows(store, context, rows, stored)
     _check_problems(store, rows)
     errors = sorted(
         (error for row in rows for error in row.row_errors()), key=lambda e: (e.row, e.column)
@@ -1455,13 +1474,17 @@ _EXPECTED: Final = {
 }
 
 
-def _read_rows(context: _Context, rows: list[_Row], stored: Mapping[str, Any]) -> _Plan:
+def _read_rows(
+    store: Store, context: _Context, rows: list[_Row], stored: Mapping[str, Any]
+) -> _Plan:
     """Read every row into records and plan the writes (rows with errors are left out)."""
     kind = context.kind
     if kind in ("renewals", "debt"):
         build: Callable[[_Context, _Row], Any] = _renewal if kind == "renewals" else _debt
         records = [(row, record) for row in rows if (record := build(context, row)) is not None]
-        return _plan_records(records, stored, _KINDS[kind])
+        record_kind = _KINDS[kind]
+        ids = (str(record_kind.id_of(record)) for _row, record in records)
+        return _plan_records(records, _versions(store, record_kind, ids), record_kind)
     if kind == "bridge-funds":
         funds: dict[str, _FundRows] = {}
         for row in rows:
@@ -1533,12 +1556,19 @@ class _Names:
     codes: Mapping[str, str]
 
     def of(self, enterprise_id: EnterpriseId) -> list[object]:
+        """The enterprise's name, credit code, county (所属县市区) and town (所属镇街)."""
         key = str(enterprise_id)
         region = self.directory.enterprise_region.get(key)
+        town = None
+        if region is not None and self.directory.region_kind.get(region) is DivisionKind.TOWN:
+            town, parent = region, self.directory.region_parent.get(region)
+            region = None if parent is None else str(parent)
+        regions = self.directory.regions
         return [
             self.directory.enterprises.display(key),
             self.codes.get(key),
-            None if region is None else self.directory.regions.display(region),
+            None if region is None else regions.display(region),
+            None if town is None else regions.display(town),
         ]
 
 
@@ -1664,9 +1694,7 @@ def export_finance_ledger(
     Amounts are written in 万元 (:data:`EXPORT_UNIT`); importing the file
     back with :func:`import_finance_ledger` changes nothing.
     """
-    from jinjiecu.reports.ledger import _check_path  # noqa: PLC0415
-
-    target = _check_path(path, reading=False)
+    target = io.check_path(path, reading=False)
     _check_kind(kind)
     check(isinstance(english, bool), field="english", expected="True or False", received=english)
     day = None

@@ -133,7 +133,7 @@ import attrs
 
 from jinjiecu.domain.clock import end_of_day, is_aware, local_date, now
 from jinjiecu.domain.codes import CreditCode
-from jinjiecu.domain.divisions import REFERENCE_DIVISIONS, DivisionKind
+from jinjiecu.domain.divisions import DivisionKind
 from jinjiecu.domain.events import (
     FollowUpOutcome,
     HandlingLevel,
@@ -170,6 +170,7 @@ from jinjiecu.reports._ledger_cells import (
     ErrorValue,
     Formula,
     bilingual,
+    clean_name,
     enum_key,
     is_blank,
     normal,
@@ -191,6 +192,7 @@ from jinjiecu.reports._ledger_plan import (
 )
 from jinjiecu.reports.vocabulary import (
     HEADER_SYNONYMS,
+    LEDGER_KINDS,
     HeaderReading,
     UnknownWordError,
     Vocabulary,
@@ -800,7 +802,7 @@ class _Reader:
         return result
 
     def _enterprise(self, value: object, _row: _Row) -> str:
-        name = normal(value)
+        name = clean_name(value)
         try:
             name_text()(None, attrs.fields(Register).title, name)
         except ValidationError as error:
@@ -821,10 +823,10 @@ class _Reader:
 
     def _place(self, value: object, row: _Row) -> RegionId:
         county = row.get("region") if row.has("region") else None
-        return self.names.place(normal(value), None if county is None else str(county))
+        return self.names.place(clean_name(value), None if county is None else str(county))
 
     def _leader(self, value: object, _row: _Row) -> LeaderId:
-        return self.names.leader(normal(value))
+        return self.names.leader(clean_name(value))
 
     def _category(self, value: object, _row: _Row) -> str:
         try:
@@ -867,7 +869,7 @@ class _Reader:
         return parse_enum(HandlingLevel, value)
 
     def _lead_department(self, value: object, _row: _Row) -> DepartmentId:
-        return DepartmentId(self.names.department(normal(value)))
+        return DepartmentId(self.names.department(clean_name(value)))
 
     def _co_departments(self, value: object, _row: _Row) -> tuple[DepartmentId, ...]:
         found: list[DepartmentId] = []
@@ -1298,25 +1300,6 @@ def _registration_fixed(field: str) -> str:
     )
 
 
-def _check_path(path: object, *, reading: bool) -> Path:
-    if not isinstance(path, str | Path):
-        raise ValidationError(field="path", expected="a file path", received=path)
-    result = Path(path)
-    if result.suffix.lower() not in (".xlsx", ".csv"):
-        raise ValidationError(
-            field="path", expected="a ledger file ending in .xlsx or .csv", received=str(path)
-        )
-    if reading and not result.is_file():
-        raise ValidationError(
-            field="path", expected="an existing ledger file (.xlsx or .csv)", received=str(path)
-        )
-    if not reading and not result.parent.is_dir():
-        raise ValidationError(
-            field="path", expected="a path in an existing folder", received=str(path)
-        )
-    return result
-
-
 def _headers_of(headers: LedgerHeaders | Mapping[str, str] | None) -> LedgerHeaders | None:
     if headers is None or isinstance(headers, LedgerHeaders):
         return headers
@@ -1378,7 +1361,15 @@ def _read(
     try:
         table = io.read_table(ledger, lookup, english, sheet=sheet, skip=skip)
     except io.HeaderError as problem:
-        error = RowError(row=problem.row, column=problem.column, reason=problem.reason)
+        reason = problem.reason
+        kind = _finance_kind_of(ledger, vocabulary, sheet) if problem.row == 1 else None
+        if kind is not None:
+            chinese, _, in_english = reason.partition(" / ")
+            reason = bilingual(
+                f"{chinese}；这像是金融台账，请加 --kind {kind}",
+                f"{in_english}; it looks like a finance ledger: import it with --kind {kind}",
+            )
+        error = RowError(row=problem.row, column=problem.column, reason=reason)
         raise LedgerImportError([error], path=str(ledger)) from None
     rows, skipped_rows = io.data_rows(table)
     skipped = [RowError(row=number, column="", reason=reason) for number, reason in skipped_rows]
@@ -1388,6 +1379,17 @@ def _read(
         table, vocabulary, "problems", own=own, skip=skip, amounts=frozenset({"amount"})
     )
     return _Ledger(table=table, readings=readings, units=units, rows=rows, skipped=tuple(skipped))
+
+
+def _finance_kind_of(ledger: Path, vocabulary: Vocabulary, sheet: str | None) -> str | None:
+    """The kind of finance ledger whose headers ``ledger`` has, if any (for a hint)."""
+    for kind in LEDGER_KINDS[1:]:
+        try:
+            io.read_table(ledger, vocabulary.header_table(kind), frozenset(), sheet=sheet)
+        except io.HeaderError:
+            continue
+        return kind
+    return None
 
 
 def _resolve_ambiguous(
@@ -1477,7 +1479,7 @@ def import_ledger(
         DuplicateError: someone registered one of the new problems meanwhile;
             nothing was written, import again.
     """
-    ledger = _check_path(path, reading=True)
+    ledger = io.check_path(path, reading=True)
     check(
         on_error in ("abort", "reject"),
         field="on_error",
@@ -1508,7 +1510,7 @@ def import_ledger(
     table = read.table
     office = names.office(region, name=region_name) if region is not None else None
     if office is None:
-        names.office_region = _region_named_in(table.preamble, names)
+        names.office_region = names.region_named_in(table.preamble)
     reader = _Reader(
         table=table,
         names=names,
@@ -1561,38 +1563,6 @@ def import_ledger(
             rejects.unlink(missing_ok=True)
         raise
     return attrs.evolve(report, rejects_path=rejects)
-
-
-def _region_named_in(preamble: Sequence[Sequence[object]], names: Directory) -> str | None:
-    """The one region the rows above the header name (填报单位：乐陵市…), if exactly one.
-
-    Regions of the store are looked for first; with ``creating``, then the
-    reference divisions, and the one found is created.
-    """
-    texts = [normal(cell) for cells in preamble for cell in cells if not is_blank(cell)]
-    if not texts:
-        return None
-    stored = _named(texts, names.regions.names)
-    if stored is not None:
-        return stored
-    if not names.creating:
-        return None
-    found = _named(texts, {d.name: d.name for d in REFERENCE_DIVISIONS})
-    return None if found is None else str(names.office(found))
-
-
-def _named(texts: Sequence[str], candidates: Mapping[str, str]) -> str | None:
-    """The one key of ``candidates`` whose name (its value) the texts contain, if one."""
-    found = {
-        key for key, name in candidates.items() if len(name) >= 2 and any(name in t for t in texts)
-    }
-    # A region named inside another's name (德州 in 德州市乐陵市) is the larger one's part.
-    found = {
-        key
-        for key in found
-        if not any(key != other and candidates[key] in candidates[other] for other in found)
-    }
-    return next(iter(found)) if len(found) == 1 else None
 
 
 def _take_rows(
@@ -1849,7 +1819,7 @@ def export_ledger(
             characters (export to CSV instead); nothing is written.
         ConfigurationError: xlsx needs the ``excel`` extra (openpyxl).
     """
-    target = _check_path(path, reading=False)
+    target = io.check_path(path, reading=False)
     _check_unmasked(unmasked, actor)
     header_set = _headers_of(headers) or LedgerHeaders.chinese()
     fields = _export_fields(columns, history=history)
