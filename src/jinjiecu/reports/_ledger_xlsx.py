@@ -360,7 +360,9 @@ class _CellReader:
                 formula = child.text or ""
             elif tag == self.inline_tag:
                 inline = child
-        if formula is not None:
+        if formula is not None and raw is None:
+            # A formula saved without its value (written by a program, not Excel):
+            # there is nothing to read. With the value Excel saved, the value is read.
             return Formula("=" + formula)
         if kind == "inlineStr":
             return None if inline is None else _text_of(inline, self.text_tag, self.run_tag)

@@ -308,7 +308,9 @@ class _Row:
             if isinstance(value, Formula):
                 raise CellError(
                     bilingual(
-                        "单元格是公式，请填写数值本身", "the cell holds a formula; enter the value"
+                        "单元格是未计算的公式：请在 Excel 中打开并保存，或“选择性粘贴→数值”",
+                        "the cell holds a formula with no value saved: open and save it in "
+                        "Excel, or paste it as values",
                     )
                 )
             if isinstance(value, ErrorValue):
@@ -846,7 +848,6 @@ def _peak(draws: Sequence[BridgeDraw]) -> Money:
 @attrs.define
 class _ListRows:
     name: str
-    first_row: int
     events: list[tuple[_Row, WhitelistEvent]] = attrs.Factory(list)
     criteria: dict[str, str] = attrs.Factory(dict)
     """Criterion code -> description, as the rows name them (new ones only)."""
@@ -856,7 +857,7 @@ def _listing(
     context: _Context, row: _Row, lists: dict[str, _ListRows], stored: Mapping[str, Whitelist]
 ) -> WhitelistEvent | None:
     name = row.read("whitelist", _name) or _DEFAULT_WHITELIST
-    group = lists.setdefault(name, _ListRows(name=name, first_row=row.number))
+    group = lists.setdefault(name, _ListRows(name=name))
     enterprise = context.enterprise(row)
     change = row.read("change", lambda v: parse_enum(WhitelistChange, v, _CHANGE_ALIASES))
     change = change or WhitelistChange.ADD
@@ -1110,8 +1111,8 @@ def _restated(stored: WhitelistEvent, given: WhitelistEvent) -> WhitelistEvent:
 def _plan_funds(context: _Context, funds: dict[str, _FundRows], stored: Mapping[str, Any]) -> _Plan:
     plan = _Plan()
     for group in funds.values():
-        found, versioned = _container(context, group.name, group.draws, stored)
-        if found is _AMBIGUOUS:
+        named, versioned = _container(context, group.name, group.draws, stored)
+        if not named:
             continue
         old: BridgeFund | None = None if versioned is None else versioned.record
         draws, origin = _merge(
@@ -1242,21 +1243,18 @@ def _blamed_row(error: JinjiecuError, rows: Sequence[_Row | None]) -> _Row | Non
 
 def _container(
     context: _Context, name: str, rows: Sequence[tuple[_Row, Any]], stored: Mapping[str, Any]
-) -> tuple[str | None, Any]:
-    """The stored fund or whitelist of ``name`` (id and versioned record), or ``None``.
+) -> tuple[bool, Any]:
+    """Whether ``name`` names one stored fund or whitelist or none, and its versioned record.
 
-    Several stored ones of the name fail the rows (:data:`_AMBIGUOUS`).
+    Several stored ones of the name fail the rows, and give ``False``.
     """
     try:
         found = context.containers.lookup(name)
     except CellError as error:
         for row, _item in rows:
             row.fail("fund" if context.kind == "bridge-funds" else "whitelist", error.reason)
-        return _AMBIGUOUS, None
-    return found, None if found is None else stored[found]
-
-
-_AMBIGUOUS: Final = "\x00ambiguous"
+        return False, None
+    return True, None if found is None else stored[found]
 
 
 def _event_key(event: WhitelistEvent) -> Hashable:
@@ -1266,8 +1264,8 @@ def _event_key(event: WhitelistEvent) -> Hashable:
 def _plan_lists(context: _Context, lists: dict[str, _ListRows], stored: Mapping[str, Any]) -> _Plan:
     plan = _Plan()
     for group in lists.values():
-        found, versioned = _container(context, group.name, group.events, stored)
-        if found is _AMBIGUOUS:
+        named, versioned = _container(context, group.name, group.events, stored)
+        if not named:
             continue
         old: Whitelist | None = None if versioned is None else versioned.record
         events, origin = _merge(

@@ -103,8 +103,10 @@ or the rows above the table (单位：万元), else in 元.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a leading single
-quote, which importing removes, so round trips are exact. A formula cell, or
-text starting with ``=`` without the quote, is refused on import.
+quote, which importing removes, so round trips are exact. A formula cell is
+read by the value Excel saved with it; one saved without a value (by a program
+that does not compute), or text starting with ``=`` without the quote, is
+refused on import.
 
 Exports hide mobile and resident ID numbers in every text cell
 (``138****8000``) unless asked for ``unmasked=True``, which is audited; a
@@ -753,9 +755,10 @@ class _Row:
 
 
 _FORMULA: Final = bilingual(
-    "单元格是公式（以 = 开头）；请填写数值本身，或在文字前加单引号 '",
-    "the cell holds a formula (starting with =); enter the value itself, "
-    "or start text with a single quote '",
+    "单元格是未计算的公式（以 = 开头）：请在 Excel 中打开并保存，或“选择性粘贴→数值”；"
+    "文字请在前面加单引号 '",
+    "the cell holds a formula with no value saved (starting with =): open and save it in "
+    "Excel, or paste it as values; start text with a single quote '",
 )
 
 

@@ -31,7 +31,7 @@ in brackets (``金额（万元）``) is read apart (:func:`header_unit`).
 >>> vocabulary.category("用低")
 Traceback (most recent call last):
 ...
-jinjiecu.reports.vocabulary.UnknownWordError: 问题类别“用低”不在词表中；是否为：用工、用地... / ...
+jinjiecu.reports.vocabulary.UnknownWordError: 问题类别“用低”不在词表中；是否为：用电、用工... / ...
 """
 
 from __future__ import annotations
@@ -346,7 +346,16 @@ CATEGORY_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         ),
         "financing": ("融资", "资金", "融资难", "贷款", "金融", "资金问题", "融资问题"),
         "land_use": ("用地", "土地", "土地使用", "用地指标", "用地保障", "土地问题"),
-        "policy_fulfilment": ("政策兑现", "政策", "政策落实", "奖补", "补贴", "政策支持"),
+        "policy_fulfilment": (
+            "政策兑现",
+            "政策",
+            "政策落实",
+            "奖补",
+            "补贴",
+            "政策支持",
+            "税费",
+            "税收",
+        ),
         "planning_adjustment": ("规划调整", "规划"),
         "approval_procedures": ("审批手续", "审批", "手续", "办证", "证照", "行政审批", "手续办理"),
         "resource_integration": ("资源整合盘活", "资源整合", "盘活", "闲置资产", "资产盘活"),
@@ -358,7 +367,12 @@ CATEGORY_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "供电",
             "供水",
             "供气",
+            "用电",
+            "用水",
+            "用气",
+            "供暖",
             "道路",
+            "交通",
             "配套设施",
         ),
         "other": ("其他", "其它"),
@@ -384,7 +398,17 @@ STATE_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "ongoing",
         ),
         "suspended": ("暂缓", "暂缓办理", "缓办", "suspended"),
-        "resolved": ("已解决", "已完成", "解决", "完成", "已落实", "resolved", "solved", "done"),
+        "resolved": (
+            "已解决",
+            "已完成",
+            "解决",
+            "完成",
+            "已落实",
+            "已化解",
+            "resolved",
+            "solved",
+            "done",
+        ),
         "explained": (
             "已解释",
             "已向企业解释",
@@ -392,6 +416,7 @@ STATE_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "已作解释",
             "解释说明",
             "已答复解释",
+            "已答复",
             "explained",
         ),
         "closed": ("已办结", "办结", "已销号", "办结销号", "closed"),
@@ -678,10 +703,14 @@ class Vocabulary:
         code = self.categories.get(key)
         if code is not None and code in taxonomy:
             return code
-        words = [
-            *(c.label for c in taxonomy),
-            *(w for w, c in _display(self.categories, CATEGORY_SYNONYMS).items() if c in taxonomy),
-        ]
+        words = {
+            **{c.label: c.code for c in taxonomy},
+            **{
+                w: c
+                for w, c in _display(self.categories, CATEGORY_SYNONYMS).items()
+                if c in taxonomy
+            },
+        }
         raise UnknownWordError(
             table="categories",
             word=word.strip(),
@@ -698,10 +727,10 @@ class Vocabulary:
         code = self.states.get(key)
         if code is not None:
             return ProblemState(code)
-        words = [
-            *(s.label for s in ProblemState),
-            *_display(self.states, STATE_SYNONYMS),
-        ]
+        words = {
+            **{s.label: s.value for s in ProblemState},
+            **_display(self.states, STATE_SYNONYMS),
+        }
         raise UnknownWordError(
             table="states",
             word=word.strip(),
@@ -788,20 +817,29 @@ def _display(keyed: Mapping[str, str], tables: Mapping[str, tuple[str, ...]]) ->
     return shown | {key: value for key, value in keyed.items() if key not in spelled}
 
 
-def _nearest(word: str, words: Iterable[str]) -> list[str]:
-    """The words nearest to ``word`` ("did you mean"), at most three, nearest first."""
+def _nearest(word: str, words: Mapping[str, str]) -> list[str]:
+    """The words nearest to ``word`` ("did you mean"), nearest first: at most three meanings.
+
+    ``words`` maps each word to what it means; of several words with one
+    meaning (用电, 用水, 用气 are all 基础设施) only the nearest is offered, so
+    that the suggestions are three different answers.
+    """
     by_key: dict[str, str] = {}
     for candidate in words:
         by_key.setdefault(word_key(candidate), candidate)
     key = word_key(word)
-    close = difflib.get_close_matches(key, list(by_key), n=_SUGGESTIONS, cutoff=0.3)
-    found = [by_key[match] for match in close]
+    close = difflib.get_close_matches(key, list(by_key), n=len(by_key), cutoff=0.3)
     # A word contained in the other ("用地" in "用地指标") is near whatever difflib says.
-    for candidate_key, candidate in by_key.items():
-        if len(found) >= _SUGGESTIONS:
-            break
-        if key and (key in candidate_key or candidate_key in key) and candidate not in found:
+    close += [k for k in by_key if key and (key in k or k in key) and k not in close]
+    found: list[str] = []
+    meanings: set[str] = set()
+    for match in close:
+        candidate = by_key[match]
+        if words[candidate] not in meanings:
+            meanings.add(words[candidate])
             found.append(candidate)
+        if len(found) == _SUGGESTIONS:
+            break
     return found
 
 
