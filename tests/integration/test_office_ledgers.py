@@ -301,3 +301,21 @@ def test_a_finance_ledger_is_all_or_nothing_only(
     )
     assert code == 2
     assert "--on-error" in err
+
+
+def test_problem_ledger_options_are_refused_for_a_finance_ledger(
+    capsys: pytest.CaptureFixture[str], store: str
+) -> None:
+    code, _out, err = run(
+        capsys,
+        "import",
+        str(LEDGERS / "renewals-gbk.csv"),
+        "--store",
+        store,
+        "--kind",
+        "renewals",
+        "--campaign",
+        "dz2019",
+    )
+    assert code == 2
+    assert "--campaign" in err

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Final
 
@@ -164,7 +165,7 @@ class Index:
                     "有限责任公司 are not taken for each other: write the name as recorded)",
                 )
             )
-        near = difflib.get_close_matches(given, list(self.names.values()), n=3, cutoff=0.6)
+        near = _near_names(given, self.names.values())
         hint_zh = f"；是否为：{'、'.join(near)}？" if near else ""
         hint_en = f"; did you mean {', '.join(near)}?" if near else ""
         create = "" if creating else f"（{CREATE_HINT}）"
@@ -564,6 +565,28 @@ def _parent_name(division: Division) -> str | None:
         return division_by_code(str(division.parent_code)).name
     except ValidationError:
         return None
+
+
+_AFFIXES: Final = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,5}?[省市县区])?|(?:股份有限公司|有限责任公司|有限公司|集团|公司|厂)+$"
+)
+
+
+def _core(name: str) -> str:
+    """A name without its leading place and its legal form (乐陵市恒丰机械有限公司: 恒丰机械)."""
+    return _AFFIXES.sub("", name_key(name)) or name_key(name)
+
+
+def _near_names(given: str, names: Iterable[str]) -> list[str]:
+    """The names nearest to ``given``, compared without their shared place and legal form.
+
+    Otherwise every 乐陵市…有限公司 looks near every other one.
+    """
+    by_core: dict[str, str] = {}
+    for name in names:
+        by_core.setdefault(_core(name), name)
+    near = difflib.get_close_matches(_core(given), list(by_core), n=3, cutoff=0.5)
+    return [by_core[core] for core in near]
 
 
 def _division(text: str) -> Division | None:

@@ -26,24 +26,35 @@ cell that writes its own unit (``1.2亿元``) keeps it. Export writes amounts
 in 万元 as numbers, so a spreadsheet can add them up.
 
 **What a ledger leaves out.** A renewal ledger often gives only the renewal:
-without the original loan's amount, its maturity, the term or the rate, the
-renewal is recorded with the original amount equal to the renewed one, the
-maturity on the renewal day, a 12-month term and a rate of 0, and its note
-says which of these were not given (``台账未注明：…``). A new bridge fund
-takes its pool as the most its draws had out at once, no limit on days (366,
-the longest allowed) and no fee, unless the ledger's 资金规模, 最长使用天数 and
-日费率 columns say otherwise; a new whitelist takes the criteria its rows
-name (or one, 台账列入, when they name none) and the office's region. Each
-such default is reported as a warning.
+without the original loan's amount, its contract, its maturity, the term or
+the rate, the renewal is recorded with the original amount equal to the
+renewed one, contract 未注明, the maturity on the renewal day, a 12-month term
+and a rate of 0, and its note says which of these were not given
+(``台账未注明：…``); without 重签担保 or the risk classes, the guarantee is
+taken as re-signed and both classes as 正常 (the domain's defaults). A rate
+below 1 is read as a fraction (a cell formatted as a percentage holds 0.0435
+for 4.35%). A bridge fund takes its pool as the most its draws have had out at
+once (and at least the pool it had), no limit on days (366, the longest
+allowed) and no fee, unless the ledger's 资金规模, 最长使用天数 and 日费率
+columns say otherwise; a ledger that gives no 资金规模 is never refused for
+the pool. A whitelist row without a 变动类型 is an addition (纳入); a new
+whitelist takes the criteria its rows name (or one, 台账列入, when they name
+none) and the office's region. Each default that matters is reported as a
+warning.
 
 **Identity: re-importing changes nothing.** A renewal or debt row is the
-record whose id is in its 编号 column; without one, the id is ``lr-`` or
-``dr-`` and 12 hex digits of a SHA-256 of what the row says (borrower, bank,
-contract, date, amount), the same in every store. A draw is the fund's draw
-with the same enterprise, date, amount and 业务编号; a whitelist row the
-list's event with the same change, enterprise and date. A row that matches
-a stored record and says something different updates it (a draw's 归还日期
-filled in); a blank cell never changes anything.
+record whose id is in its 续贷编号 or 化解编号 column (not a bank's own 编号,
+which numbers its rows); without one, the id is ``lr-`` or ``dr-`` and 12 hex
+digits of a SHA-256 of who and when (the borrower, the bank, the contract
+and the renewal day; the enterprise and the day of the resolution), the same
+in every store. A draw is the fund's draw with the same 业务编号, or without
+one, the same enterprise and day; a whitelist row the list's event with the
+same change, enterprise and day. So a row that matches a stored record and
+says something different updates it: a corrected amount, a draw's 归还日期
+filled in. Two rows of one ledger with the same identity are refused, asking
+for the contract number (or id) that tells them apart; an id that names
+another enterprise's record is refused too. A blank cell never changes
+anything.
 
 **Names.** Enterprises are found by name or credit code as in
 :func:`~jinjiecu.reports.ledger.import_ledger`; with ``create_missing`` those
@@ -1374,8 +1385,9 @@ def import_finance_ledger(
         region: the office's region (id, code or name), for new enterprises
             and whitelists (default: one the rows above the header name).
         region_name: the name of a region ``region`` creates.
-        dry_run: work everything out, write nothing, return the report (with
-            the errors rather than raising them).
+        dry_run: work everything out, write nothing, return the report with
+            the rows' errors rather than raising them (a file whose header
+            cannot be found still raises).
         sheet: the xlsx sheet to read (default: the first with a header row).
 
     Raises:

@@ -38,7 +38,8 @@ transaction, with ids made from their names (an enterprise's is its credit
 code when the ledger gives one), the same in every store; places are towns
 under the office's region (``region=``, or the one the 填报单位 row names).
 Without it, each is a row error that says the option exists. Work groups and
-projects are never created. ``dry_run=True`` works everything
+projects are never created. A new row that names a lead department and no
+state was assigned to it (已交办). ``dry_run=True`` works everything
 out, writes nothing and returns the report with its errors.
 
 **Identity: re-importing changes nothing**
@@ -744,10 +745,14 @@ class _Row:
     def row_errors(self) -> list[RowError]:
         headers = self.reader.table.headers
         columns = self.reader.table.columns
+        english = self.reader.table.english
         return [
             RowError(
                 row=self.number,
-                column=headers[columns[field]] if field in columns else "",
+                # A column the ledger lacks is named by the library's own header for it.
+                column=headers[columns[field]]
+                if field in columns
+                else (EN_HEADERS if english else ZH_HEADERS).get(field, ""),
                 reason=reason,
             )
             for field, reason in self.errors.items()
@@ -1472,7 +1477,8 @@ def import_ledger(
             created, or one given by code with ``region_name``.
         region_name: the name of a region ``region`` creates.
         dry_run: work everything out, write nothing, and return the report
-            (with the errors, rather than raising them).
+            with the rows' errors rather than raising them (a file whose
+            header cannot be found still raises).
 
     Raises:
         LedgerImportError: a row (or the file) has errors; nothing was written.

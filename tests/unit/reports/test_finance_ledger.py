@@ -422,3 +422,126 @@ def test_ten_thousand_malformed_finance_rows_leave_the_file_as_it_was(tmp_path: 
         import_finance_ledger(opened, file, kind="renewals", create_missing=True)
     assert {e.row: e.column for e in caught.value.errors} == expected
     assert dump(path) == before
+
+
+# ====================================================================== next month's ledger
+
+
+def test_a_banks_row_numbers_are_not_renewal_ids(store: Store, tmp_path: Path) -> None:
+    header = ["编号", *RENEWAL_HEADER[1:]]
+    october = [header, ["1", *renewal_row(1)[1:]], ["2", *renewal_row(2)[1:]]]
+    november = [
+        header,
+        ["1", *renewal_row(3, 续贷日期="2019-11-04")[1:]],
+        ["2", *renewal_row(4, 借款人="禹城市新客户有限公司", 续贷日期="2019-11-05")[1:]],
+    ]
+    for name, rows in (("10月.csv", october), ("11月.csv", november)):
+        import_finance_ledger(
+            store,
+            csv_file(tmp_path / name, rows),
+            kind="renewals",
+            create_missing=True,
+            region="禹城市",
+        )
+    assert store.loan_renewals.count() == 4
+
+
+def test_a_corrected_amount_updates_the_renewal(store: Store, tmp_path: Path) -> None:
+    first = [RENEWAL_HEADER, renewal_row(1), renewal_row(2)]
+    import_finance_ledger(
+        store,
+        csv_file(tmp_path / "a.csv", first),
+        kind="renewals",
+        create_missing=True,
+        region="禹城市",
+    )
+    corrected = [RENEWAL_HEADER, renewal_row(1, **{"续贷金额（万元）": "550"}), renewal_row(2)]
+    report = import_finance_ledger(store, csv_file(tmp_path / "b.csv", corrected), kind="renewals")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    amounts = sorted(str(r.new_amount) for r in store.loan_renewals.list())
+    assert amounts == ["500万元", "550万元"]
+
+
+def test_an_id_of_another_borrowers_renewal_is_refused(store: Store, tmp_path: Path) -> None:
+    header = ["续贷编号", *RENEWAL_HEADER[1:]]
+    rows = [header, ["lr-1", *renewal_row(1)[1:]]]
+    import_finance_ledger(
+        store,
+        csv_file(tmp_path / "a.csv", rows),
+        kind="renewals",
+        create_missing=True,
+        region="禹城市",
+    )
+    other = [header, ["lr-1", *renewal_row(2)[1:]]]  # another borrower under the same id
+    with pytest.raises(LedgerImportError) as caught:
+        import_finance_ledger(
+            store,
+            csv_file(tmp_path / "b.csv", other),
+            kind="renewals",
+            create_missing=True,
+            region="禹城市",
+        )
+    assert [(e.column, "另一家企业" in e.reason) for e in caught.value.errors] == [
+        ("续贷编号", True)
+    ]
+
+
+def test_a_fund_without_its_pool_in_the_ledger_grows_with_its_draws(
+    store: Store, tmp_path: Path
+) -> None:
+    june = [DRAW_HEADER, ["三航计划", "甲公司", "500", "2019-06-03", "", "GQ-1"]]
+    import_finance_ledger(
+        store,
+        csv_file(tmp_path / "6月.csv", june),
+        kind="bridge-funds",
+        create_missing=True,
+        region="禹城市",
+    )
+    july = [DRAW_HEADER, ["三航计划", "乙公司", "2000", "2019-07-01", "", "GQ-2"]]
+    report = import_finance_ledger(
+        store,
+        csv_file(tmp_path / "7月.csv", july),
+        kind="bridge-funds",
+        create_missing=True,
+        region="禹城市",
+    )
+    assert report.created == 1
+    assert "2500万元" in report.warnings[0].reason
+    (fund,) = store.bridge_funds.list()
+    assert str(fund.pool_size) == "2500万元"
+
+
+def test_a_draw_beyond_a_stated_pool_says_so_plainly(store: Store, tmp_path: Path) -> None:
+    rows = [
+        [*DRAW_HEADER, "资金规模（万元）"],
+        ["三航计划", "甲公司", "500", "2019-06-03", "", "GQ-1", "1000"],
+        ["三航计划", "乙公司", "600", "2019-06-04", "", "GQ-2", "1000"],
+    ]
+    with pytest.raises(LedgerImportError) as caught:
+        import_finance_ledger(
+            store,
+            csv_file(tmp_path / "a.csv", rows),
+            kind="bridge-funds",
+            create_missing=True,
+            region="禹城市",
+        )
+    (error,) = caught.value.errors
+    assert "超过资金规模 1000万元" in error.reason
+    assert "Money(" not in error.reason
+
+
+def test_export_writes_the_town_and_its_county(store: Store, tmp_path: Path) -> None:
+    header = [*RENEWAL_HEADER, "所属镇街"]
+    rows = [header, [*renewal_row(1), "伦镇"]]
+    import_finance_ledger(
+        store,
+        csv_file(tmp_path / "a.csv", rows),
+        kind="renewals",
+        create_missing=True,
+        region="禹城市",
+    )
+    target = tmp_path / "out.csv"
+    export_finance_ledger(store, target, kind="renewals")
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        (row,) = csv.DictReader(stream)
+    assert (row["所属县市区"], row["所属镇街"]) == ("禹城市", "伦镇")

@@ -12,8 +12,10 @@ import io
 import json
 import random
 import sqlite3
+import zipfile
 from typing import TYPE_CHECKING
 
+import openpyxl
 import pytest
 
 from jinjiecu.cli import main
@@ -346,3 +348,160 @@ def test_export_masks_phone_numbers_in_texts_never_in_ids(store: Store, tmp_path
     assert "138****8000" in exported["办理记录"]
     again = import_ledger(store, target)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+# ====================================================================== what offices do
+
+
+def test_towns_of_one_name_under_two_counties_are_two_towns(store: Store, tmp_path: Path) -> None:
+    header = ["县市区", *HEADER[1:]]
+    rows = [
+        row(1, 序号="乐陵市", 所属镇街="经济开发区"),
+        row(2, 序号="宁津县", 所属镇街="经济开发区", 企业名称="宁津县甲公司", 统一社会信用代码=""),
+    ]
+    file = ledger(tmp_path / "台账.csv", rows, header=header)
+    import_ledger(store, file, create_missing=True)
+    towns = {r.id: r for r in store.regions.list() if r.kind is DivisionKind.TOWN}
+    assert sorted(towns) == ["371422-经济开发区", "371481-经济开发区"]
+    assert {str(t.parent_id) for t in towns.values()} == {"371422", "371481"}
+    assert store.regions.get(RegionId("371422")).name == "宁津县"  # created, named in the row
+
+
+def test_a_title_naming_the_city_and_the_county_means_the_county(
+    store: Store, tmp_path: Path
+) -> None:
+    file = ledger(tmp_path / "台账.csv", [row(1)], title="德州市乐陵市问题台账")
+    import_ledger(store, file, create_missing=True)
+    assert [r.name for r in store.regions.list() if r.kind is not DivisionKind.TOWN] == ["乐陵市"]
+
+
+def test_names_are_kept_as_typed(store: Store, tmp_path: Path) -> None:
+    rows = [
+        row(
+            1,
+            企业名称="山东乐陵（集团）食品有限公司",
+            统一社会信用代码="",
+            责任单位="乐陵市 自然资源局",
+        )
+    ]
+    import_ledger(
+        store, ledger(tmp_path / "台账.csv", rows, title="乐陵市问题台账"), create_missing=True
+    )
+    assert [e.name for e in store.enterprises.list()] == ["山东乐陵（集团）食品有限公司"]
+    assert [d.name for d in store.departments.list()] == ["乐陵市自然资源局"]
+
+
+def test_a_new_row_with_a_lead_department_and_no_state_is_assigned(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = [row(1, 办理情况=""), row(2, 办理情况="", 责任单位="")]
+    rows[1][HEADER.index("责任单位")] = ""
+    file = ledger(tmp_path / "台账.csv", rows, title="乐陵市问题台账")
+    report = import_ledger(store, file, create_missing=True)
+    states = sorted(p.state.value for p in store.problems.list())
+    assert (report.created, states) == (2, ["assigned", "registered"])
+
+
+def test_repeated_headers_and_footers_are_skipped(store: Store, tmp_path: Path) -> None:
+    footer = [
+        "填表人：刘晓东",
+        "审核人：王军",
+        "联系电话：0534-6211234",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    rows = [row(1), HEADER, row(2), footer]
+    report = import_ledger(
+        store, ledger(tmp_path / "台账.csv", rows, title="乐陵市问题台账"), create_missing=True
+    )
+    assert report.created == 2
+    assert [(s.row, s.reason.split(" / ")[0]) for s in report.skipped] == [
+        (5, "重复的表头行，已跳过"),
+        (7, "表尾说明行，已跳过"),
+    ]
+
+
+def test_cells_merged_down_and_two_row_headers_are_read(store: Store, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "乐陵市问题台账"
+    sheet.merge_cells("A1:G1")
+    for column, header in enumerate(("企业名称", "问题类别", "问题描述", "登记日期"), start=1):
+        sheet.cell(row=2, column=column, value=header)
+        sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+    sheet["E2"] = "办理情况"
+    sheet.merge_cells("E2:F2")
+    sheet["E3"], sheet["F3"] = "办理状态", "办结日期"
+    sheet["G2"] = "牵头部门"
+    sheet.merge_cells("G2:G3")
+    problems = [
+        ("乐陵市甲公司", "用地", "问题一", "2019-10-01", "办理中", None, "乐陵市自然资源局"),
+        (None, "环保", "问题二", "2019-10-02", "已解决", "2019-10-09", "乐陵市生态环境分局"),
+        (None, "用工", "问题三", "2019-10-03", "办理中", None, "乐陵市人社局"),
+    ]
+    for offset, values in enumerate(problems):
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                sheet.cell(row=4 + offset, column=column, value=value)
+    sheet.merge_cells("A4:A6")  # one firm, three problems
+    book.save(tmp_path / "台账.xlsx")
+    report = import_ledger(store, tmp_path / "台账.xlsx", create_missing=True)
+    assert (report.header_row, report.created, report.errors) == (3, 3, ())
+    assert {c.header: c.field for c in report.columns}["办结日期"] == "settled_on"
+    assert len({p.enterprise_id for p in store.problems.list()}) == 1
+
+
+def test_a_formula_is_read_by_the_value_excel_saved(store: Store, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for values in (HEADER, row(1)):
+        sheet.append(values)
+    sheet["G2"] = '=TEXT(DATE(2019,10,10),"yyyy-mm-dd")'
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    # openpyxl writes no value; Excel would save the one it computed.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_part = "xl/worksheets/sheet1.xml"
+    parts[sheet_part] = (
+        parts[sheet_part]
+        .replace(b"<v />", b"<v>2019-10-10</v>", 1)
+        .replace(b'<c r="G2">', b'<c r="G2" t="str">', 1)
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    report = import_ledger(store, path, create_missing=True, region="乐陵市")
+    assert report.created == 1
+    assert store.problems.list()[0].registered_at.date().isoformat() == "2019-10-10"
+
+
+def test_a_finance_ledger_imported_as_problems_says_to_give_its_kind(
+    store: Store, tmp_path: Path
+) -> None:
+    file = tmp_path / "续贷.csv"
+    file.write_text("借款人,贷款银行,续贷日期,续贷金额\n甲公司,农商银行,2019-10-08,500\n", "utf-8")
+    with pytest.raises(LedgerImportError) as caught:
+        import_ledger(store, file)
+    assert "--kind renewals" in caught.value.errors[0].reason
+
+
+def test_import_json_reports_the_errors_of_a_failed_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'office.db'}"
+    assert main(["init", "--store", url, "--quiet"]) == 0
+    capsys.readouterr()
+    file = ledger(tmp_path / "台账.csv", [row(1, 提报时间="明天")])
+    assert main(["import", str(file), "--store", url, "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["imported"] is False
+    assert {e["column"] for e in report["errors"]} >= {"提报时间", "企业名称"}
