@@ -328,7 +328,12 @@ def _count(
     soon_from, soon_until = _due_soon_days(calendar, today, counted_today, rules)
     named["due_soon_from"], named["due_soon_until"] = map(dialect.to_day, (soon_from, soon_until))
     reach = _reach(calendar, named, dialect.to_day)
-    current = _current(by, query, names, named, dialect.to_day, postgres=postgres)
+    # As of now (no transition after the moment), each problem stands as its row's read
+    # model says; as of a past moment, as its last transition before the moment says.
+    now = not session.rows(
+        "SELECT 1 FROM problems WHERE last_at > ? LIMIT 1", [dialect.to_instant(at)]
+    )
+    current = _current(by, query, names, named, dialect.to_day, postgres=postgres, now=now)
     if postgres:
         # PostgreSQL guesses the number of groups by multiplying each column's distinct
         # values, expects a million, and sorts every problem to group them; hashing the
@@ -424,11 +429,22 @@ def _current(
     to_day: Callable[[dt.date], Any],
     *,
     postgres: bool,
+    now: bool = False,
 ) -> str:
-    """``WITH current AS (...)``; adds the filters' values to ``named``."""
+    """``WITH current AS (...)``; adds the filters' values to ``named``.
+
+    ``now``: no transition is later than the moment, so each problem's row (the
+    read model) says where it stands, and the transitions are not read at all.
+    """
     conditions = _filters(query, names, named, to_day)
     where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     key = "NULL" if by is None else _KEY_COLUMNS[by]
+    if now:
+        # The row holds the standing: s.state and the like are the row's own columns.
+        return (
+            f"WITH current AS (SELECT {_on_row(key)} AS key, {_on_row(_CURRENT)} "
+            f"FROM problems p{_on_row(where)})"
+        )
     used = {key, *(_FILTER_COLUMNS.get(field) for field in query.given())}
     standing = ", ".join(
         [_STANDING, *(column for column in _STANDING_ON_DEMAND if f"s.{column}" in used)]
@@ -449,6 +465,14 @@ def _current(
         f"WITH current AS (SELECT {key} AS key, {_CURRENT} "
         f"FROM ({latest}) s JOIN problems p ON p.id = s.problem_id{where})"
     )
+
+
+_STANDING_REFERENCE = re.compile(r"\bs\.")
+
+
+def _on_row(text: str) -> str:
+    """SQL that reads the standing (``s.state`` ...) from the problem's row (``p.state``)."""
+    return _STANDING_REFERENCE.sub("p.", text)
 
 
 def _filters(

@@ -341,11 +341,46 @@ CREATE TABLE holiday_notices (
 )
 """
 
+# The read model: each problem's row also holds where it stands now (the standing
+# of its last transition) and when that transition happened, so that figures as of
+# now read one row per problem. Filled from each problem's last transition, which
+# holds the same standing (written by the same fold).
+_READ_MODEL_COLUMNS = (
+    ("suspended_on", "{day}"),
+    ("settlement", "{code}"),
+    ("settled_on", "{day}"),
+    ("first_assigned_on", "{day}"),
+    ("ever_settled", "INTEGER NOT NULL DEFAULT 0"),
+    ("ever_reopened", "INTEGER NOT NULL DEFAULT 0"),
+    ("follow_up_outcome", "{code}"),
+    ("follow_up_satisfaction", "{code}"),
+    ("last_at", "{instant}"),
+)
+_SCHEMA_V3 = (
+    ";".join(f"ALTER TABLE problems ADD COLUMN {name} {kind}" for name, kind in _READ_MODEL_COLUMNS)
+    + """;
+UPDATE problems SET (
+    suspended_on, settlement, settled_on, first_assigned_on, ever_settled, ever_reopened,
+    follow_up_outcome, follow_up_satisfaction, last_at
+) = (
+    SELECT t.suspended_on, t.settlement, t.settled_on, t.first_assigned_on, t.ever_settled,
+        t.ever_reopened, t.follow_up_outcome, t.follow_up_satisfaction, t.at
+    FROM transitions t WHERE t.problem_id = problems.id AND t.sequence = problems.version
+);
+CREATE INDEX problems_last_at ON problems (last_at)
+"""
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "records, problems, transitions, idempotency", lambda d: _statements(_SCHEMA_V1, d)
     ),
     Migration(2, "holiday notices kept in the store", lambda d: _statements(_SCHEMA_V2, d)),
+    Migration(
+        3,
+        "the read model: where each problem stands now, in its row",
+        lambda d: _statements(_SCHEMA_V3, d),
+    ),
 )
 """Every schema change, in order; a store applies the ones its database lacks when it opens."""
 
@@ -426,7 +461,19 @@ PROBLEM_COLUMNS = (
     "registered_at",
     "registered_on",
     "deadline",
+    # The read model (schema version 3): where the problem stands now.
+    "suspended_on",
+    "settlement",
+    "settled_on",
+    "first_assigned_on",
+    "ever_settled",
+    "ever_reopened",
+    "follow_up_outcome",
+    "follow_up_satisfaction",
+    "last_at",
 )
+"""The columns of a ``problems`` row: the registration's fields, and where the problem
+stands now (the read model), as its last transition's standing says."""
 STANDING_COLUMNS = (
     "level",
     "lead_department_id",
@@ -456,6 +503,12 @@ TRANSITION_COLUMNS = (
     "note",
     "data",
     *STANDING_COLUMNS,
+)
+# The version check and the read model's new row, in one statement.
+_UPDATE_PROBLEM = (
+    "UPDATE problems SET "
+    + ", ".join(f"{column} = ?" for column in PROBLEM_COLUMNS[1:])
+    + " WHERE id = ? AND version = ?"
 )
 _TRANSITION_READ = (
     "t.problem_id, t.sequence, t.event, t.from_state, t.to_state, t.at_text, "
@@ -494,33 +547,47 @@ def record_row(kind: RecordKind[Any, Any], record: Any, dialect: Dialect) -> tup
 # local date taken directly (the domain already checked the moments are aware).
 
 
-def problem_row(problem: Problem, dialect: Dialect) -> tuple[Any, ...]:
-    """The ``problems`` row of ``problem``, its fields as they are now."""
+def problem_row(
+    problem: Problem, dialect: Dialect, standing: Standing | None = None
+) -> tuple[Any, ...]:
+    """The ``problems`` row of ``problem``: its fields, and where it stands now.
+
+    ``standing`` is the problem's standing now (:meth:`Standing.of
+    <jinjiecu.domain.problem.Standing.of>`), given when the caller has it.
+    """
+    now = Standing.of(problem) if standing is None else standing
     registered_at = problem.registered_at
-    deadline = problem.deadline
     campaign_id = problem.campaign_id
     work_group_id = problem.work_group_id
     enterprise_id = problem.enterprise_id
     project_id = problem.project_id
     visit_id = problem.visit_id
-    lead = problem.lead_department_id
     return (
         str(problem.id),
         len(problem.transitions),
-        problem.state._value_,
+        now.state._value_,
         str(problem.category),
         problem.scope._value_,
-        problem.level._value_,
+        now.level._value_,
         str(problem.region_id),
         None if campaign_id is None else str(campaign_id),
         None if work_group_id is None else str(work_group_id),
         None if enterprise_id is None else str(enterprise_id),
         None if project_id is None else str(project_id),
         None if visit_id is None else str(visit_id),
-        None if lead is None else str(lead),
+        _text(now.lead_department_id),
         dialect.to_instant(registered_at),
         dialect.to_day(registered_at.astimezone(CHINA_TZ).date()),
-        None if deadline is None else dialect.to_day(deadline),
+        _day_or_none(now.deadline, dialect),
+        _day_or_none(now.suspended_on, dialect),
+        _value_or_none(now.settlement),
+        _day_or_none(now.settled_on, dialect),
+        _day_or_none(now.first_assigned_on, dialect),
+        int(now.ever_settled),
+        int(now.ever_reopened),
+        _value_or_none(now.follow_up_outcome),
+        _value_or_none(now.follow_up_satisfaction),
+        dialect.to_instant(problem.transitions[-1].at),
     )
 
 
@@ -1027,12 +1094,7 @@ class SQLSession(Session):
                 # The conditional update is the version check; in PostgreSQL it
                 # also locks the row, so a concurrent writer waits, then finds 0 rows.
                 changed = self.change(
-                    "UPDATE problems SET version = ?, state = ?, category = ?, scope = ?, "
-                    "level = ?, region_id = ?, campaign_id = ?, work_group_id = ?, "
-                    "enterprise_id = ?, project_id = ?, visit_id = ?, lead_department_id = ?, "
-                    "registered_at = ?, registered_on = ?, deadline = ? "
-                    "WHERE id = ? AND version = ?",
-                    [*row[1:], problem.id, expected_version],
+                    _UPDATE_PROBLEM, [*row[1:], str(problem.id), expected_version]
                 )
                 if changed == 0:
                     raise self._stale(problem.id, expected_version)

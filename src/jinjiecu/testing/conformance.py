@@ -86,7 +86,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jinjiecu.domain.calendar import HolidayNotice, china_calendar, statutory_holidays
-from jinjiecu.domain.clock import CHINA_TZ, end_of_day, local_date
+from jinjiecu.domain.clock import CHINA_TZ, end_of_day, local_date, now
 from jinjiecu.domain.codes import CreditCode, credit_code_check_character
 from jinjiecu.domain.divisions import DivisionKind
 from jinjiecu.domain.enterprise import Enterprise
@@ -1610,7 +1610,9 @@ class StoreConformance:
                     target.problems.add_many(renamed)
                 # Moments where figures change: each transition, just before it, each
                 # deadline's last moment and the day after.
-                moments = [dt.datetime(2019, 1, 1, tzinfo=CHINA_TZ)]
+                # And now: no transition after it, so an SQL store counts from each
+                # problem's row (the read model) rather than its transitions.
+                moments = [dt.datetime(2019, 1, 1, tzinfo=CHINA_TZ), now()]
                 for problem in renamed:
                     for transition in problem.transitions:
                         moments += [transition.at, transition.at - dt.timedelta(microseconds=1)]
@@ -1647,6 +1649,46 @@ class StoreConformance:
                 )
 
             self._check(test, histories, st.data())
+
+    def test_figures_as_of_now_agree_after_conflicts_refusals_and_failed_batches(
+        self, store: Store
+    ) -> None:
+        # Where a problem stands now is kept beside its history, in the same
+        # transaction; nothing that fails may move one without the other.
+        with MemoryStore() as model:
+            for target in (store, model):
+                first, second = _registered("p-1"), _registered("p-2", title="第二个问题")
+                target.problems.add_many([first, second])
+                at = _T0 + _HOUR
+                target.problems.apply(first.id, _assign(), at=at, actor=_CLERK)
+                target.problems.apply(first.id, Start(), at=at + _HOUR, actor=_CLERK)
+                with pytest.raises(ConflictError):  # a stale version: nothing written
+                    target.problems.apply(
+                        first.id, Escalate(), at=at + 2 * _HOUR, actor=_CLERK, expected_version=2
+                    )
+                with pytest.raises(IllegalTransitionError):  # refused: nothing written
+                    target.problems.apply(second.id, Close(), at=at, actor=_CLERK)
+                with pytest.raises(RuntimeError), target.transaction() as tx:  # noqa: PT012
+                    tx.problems.apply(second.id, _assign(), at=at, actor=_CLERK)
+                    tx.problems.apply(
+                        first.id, Suspend(reason="等待批复"), at=at + 3 * _HOUR, actor=_CLERK
+                    )
+                    message = "a failure after two writes: the batch is rolled back"
+                    raise RuntimeError(message)
+                target.problems.apply(
+                    first.id, Resolve(summary="已协调解决"), at=at + 4 * _HOUR, actor=_CLERK
+                )
+            assert verify(store).ok
+            moment = now()
+            for by in (None, Dimension.DEPARTMENT, Dimension.LEVEL, Dimension.CATEGORY):
+                for query in (Query(), Query(state=ProblemState.RESOLVED)):
+                    _assert_same(
+                        problem_summary(store, as_of=moment, by=by, query=query),
+                        problem_summary(model, as_of=moment, by=by, query=query),
+                    )
+            total = problem_summary(store, as_of=moment).total
+            # p-1 resolved; p-2 still as registered (its assignment was rolled back).
+            assert (total.registered, total.resolved, total.in_progress) == (2, 1, 1)
 
     def test_problem_metrics_outside_the_calendar_fail_alike(self, store: Store) -> None:
         # Registered before the calendar's first day and assigned inside it: the response

@@ -75,7 +75,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from jinjiecu.domain.clock import CHINA_TZ, local_date
+from jinjiecu.domain.clock import CHINA_TZ, local_date, now
 from jinjiecu.domain.codes import CREDIT_CODE_ALPHABET, CreditCode, credit_code_check_character
 from jinjiecu.domain.events import EventData, HandlingLevel, Scope, Start
 from jinjiecu.domain.ids import (
@@ -91,6 +91,7 @@ from jinjiecu.domain.problem import Actor, Problem, allowed_events
 from jinjiecu.domain.taxonomy import DEFAULT_TAXONOMY
 from jinjiecu.domain.workflow import Event, ProblemState
 from jinjiecu.errors import JinjiecuError
+from jinjiecu.metrics import Dimension, problem_summary
 from jinjiecu.serialization import unstructure
 from jinjiecu.storage.base import (
     KINDS,
@@ -103,6 +104,7 @@ from jinjiecu.storage.base import (
     Transaction,
     Versioned,
 )
+from jinjiecu.storage.integrity import verify
 from jinjiecu.storage.memory import MemoryStore
 from jinjiecu.testing import strategies
 from jinjiecu.testing import strategies as finance
@@ -523,6 +525,8 @@ _NOTES = _HOSTILE_NOTES
 _GAPS = st.sampled_from([dt.timedelta(minutes=1), dt.timedelta(hours=5), dt.timedelta(days=3)])
 _TOO_EARLY = dt.timedelta(days=-1)
 _MISSING_AT = dt.datetime(2020, 1, 2, 9, 0, tzinfo=CHINA_TZ)
+_PAST = dt.datetime(2020, 6, 30, 18, 0, tzinfo=CHINA_TZ)
+"""A moment in the middle of the problems' histories, for figures as of the past."""
 _EVENTS: list[Event] = [event for event in Event if event is not Event.REGISTER]
 
 
@@ -812,6 +816,27 @@ class StoresAgree(RuleBasedStateMachine):
     def retry_save(self, data: st.DataObject) -> None:
         """Repeat an earlier save exactly, as a client does after a timeout."""
         self._step(data.draw(st.sampled_from(self.saves)))
+
+    @rule(
+        by=st.sampled_from((None, Dimension.WORK_GROUP, Dimension.DEPARTMENT, Dimension.LEVEL)),
+        past=st.booleans(),
+    )
+    def figures(self, *, by: Dimension | None, past: bool) -> None:
+        """The figures as of now (from each store's read model) or of a past moment.
+
+        As of now, an SQL store counts from each problem's row; as of the past,
+        from its transitions; the model replays every history in Python.
+        """
+        moment = _PAST if past else now()
+        self._everywhere(
+            f"figures as of {moment.isoformat()} by {by}",
+            lambda store: _outcome(lambda: problem_summary(store, as_of=moment, by=by)),
+        )
+
+    @rule()
+    def read_model_agrees_with_history(self) -> None:
+        """Every store's rows of where problems stand agree with a replay of their histories."""
+        self._everywhere("verify", lambda store: verify(store).ok)
 
     @rule(data=st.data(), contains=st.booleans())
     def read_problem(self, *, data: st.DataObject, contains: bool) -> None:

@@ -145,7 +145,15 @@ def test_a_postgres_store_at_version_1_gains_the_notices_table(
         connection.execute(
             psycopg.sql.SQL("SET search_path TO {}").format(psycopg.sql.Identifier(schema))
         )
+        # What version 1 had: no notices table (2), no read model (3).
         connection.execute("DROP TABLE holiday_notices")
+        connection.execute("DROP INDEX problems_last_at")
+        for column in sql.PROBLEM_COLUMNS[sql.PROBLEM_COLUMNS.index("suspended_on") :]:
+            connection.execute(
+                psycopg.sql.SQL("ALTER TABLE problems DROP COLUMN {}").format(
+                    psycopg.sql.Identifier(column)
+                )
+            )
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with PostgresStore(postgres_url, schema=schema, max_size=2, clock=_clock) as store:
         assert store.head() == head
