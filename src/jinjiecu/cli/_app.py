@@ -89,6 +89,8 @@ _BRIEF = {
     "export": "导出工作台账 / export the ledger (xlsx, CSV)",
     "report": "工作通报（文本、网页）/ the briefing (text, HTML)",
     "calendar": "工作日历与放假通知 / the working-day calendar and holiday notices",
+    "verify": "核对哈希链与当前状态 / check the chain and where problems stand",
+    "rebuild": "按办理记录重建当前状态 / rebuild where problems stand from their histories",
 }
 
 
@@ -237,7 +239,12 @@ class _Commands:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``jinjiecu`` argument parser, with every subcommand."""
-    from jinjiecu.cli import _calendar, _files, _import  # noqa: PLC0415 - keeps the import light
+    from jinjiecu.cli import (  # noqa: PLC0415 - keeps `import jinjiecu.cli` light
+        _calendar,
+        _files,
+        _import,
+        _maintenance,
+    )
     from jinjiecu.cli import _commands as c  # noqa: PLC0415
 
     parser = _Parser(
@@ -285,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     _import.add_command(commands)
     _files.add_commands(commands)
     _calendar.add_commands(commands)
+    _maintenance.add_commands(commands)
     return parser
 
 

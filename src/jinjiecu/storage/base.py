@@ -486,6 +486,15 @@ class Session(abc.ABC):
     def idempotency_result(self, key: str) -> tuple[str, int] | None:
         """The (problem id, version) a save with ``key`` produced, or ``None``."""
 
+    def rebuild_read_model(self) -> int:
+        """Rewrite where each problem stands now from a replay of its history.
+
+        Returns how many problems' rows were wrong and rewritten. A store that
+        keeps no such rows (the memory store holds its problems folded) has
+        nothing to rebuild: 0.
+        """
+        return 0
+
     @abc.abstractmethod
     def remember(self, key: str, problem_id: str, version: int) -> None:
         """Record that the save with ``key`` produced ``version`` of ``problem_id``."""
@@ -1194,6 +1203,31 @@ class Store(Transaction, abc.ABC):
         export it with :meth:`~jinjiecu.storage.integrity.Checkpoint.to_json`.
         """
         return self.head()
+
+    def rebuild_read_model(self, *, actor: Actor | None = None) -> int:
+        """Rewrite every problem's row of where it stands now from its history; how many changed.
+
+        History is the source of truth: the rows the figures as of now read
+        (the read model) can always be rebuilt from it, in one transaction.
+        ``verify`` reports any row that differs; the schema upgrade that
+        added them filled them this way. The rebuild is audited.
+        """
+        who = _actor(actor)
+
+        def rebuild(session: Session) -> int:
+            fixed = session.rebuild_read_model()
+            audit = PendingAudit(
+                actor=who,
+                action="rebuild_read_model",
+                object_kind="store",
+                object_id=self.url,
+                detail=f"{fixed} problem rows rewritten",
+            )
+            self._context.log(session, (), [audit])
+            return fixed
+
+        count: int = self._run_alone(rebuild)
+        return count
 
     @abc.abstractmethod
     def _session(self) -> AbstractContextManager[Session]:

@@ -71,7 +71,15 @@ from jinjiecu.errors import (
     StorageError,
 )
 from jinjiecu.serialization import structure, unstructure
-from jinjiecu.storage.base import FINANCE_KINDS, KINDS, Query, RecordKind, Session, Versioned
+from jinjiecu.storage.base import (
+    FINANCE_KINDS,
+    KINDS,
+    MAX_PAGE,
+    Query,
+    RecordKind,
+    Session,
+    Versioned,
+)
 from jinjiecu.storage.integrity import (
     AUDIT,
     GENESIS,
@@ -510,6 +518,11 @@ _UPDATE_PROBLEM = (
     + ", ".join(f"{column} = ?" for column in PROBLEM_COLUMNS[1:])
     + " WHERE id = ? AND version = ?"
 )
+_REWRITE_PROBLEM = (
+    "UPDATE problems SET "
+    + ", ".join(f"{column} = ?" for column in PROBLEM_COLUMNS[1:])
+    + " WHERE id = ?"
+)
 _TRANSITION_READ = (
     "t.problem_id, t.sequence, t.event, t.from_state, t.to_state, t.at_text, "
     "t.actor_kind, t.actor_id, t.actor_name, t.note, t.data"
@@ -929,6 +942,14 @@ class SQLSession(Session):
             stored.update(row[0] for row in found)
         return stored
 
+    def _rows_in(self, sql: str, values: Sequence[str]) -> list[Sequence[Any]]:
+        """The rows ``sql`` selects among an ``IN ({})`` list of ``values``, chunk by chunk."""
+        found: list[Sequence[Any]] = []
+        for start in range(0, len(values), _CHUNK):
+            chunk = values[start : start + _CHUNK]
+            found += self.rows(sql.format(", ".join("?" * len(chunk))), list(chunk))
+        return found
+
     # ------------------------------------------------------------------ records
 
     def insert(self, kind: RecordKind[Any, Any], records: Sequence[Any]) -> None:
@@ -1133,6 +1154,26 @@ class SQLSession(Session):
         clause, params = where(query, _PROBLEM_FILTERS, "registered_on", self.dialect)
         number: int = self.rows(f"SELECT count(*) FROM problems{clause}", params)[0][0]
         return number
+
+    def rebuild_read_model(self) -> int:
+        """Rewrite each problem's row that differs from a replay of its history; how many."""
+        fixed = 0
+        offset = 0
+        while page := self.select_problems(Query(), MAX_PAGE, offset):
+            offset += len(page)
+            ids = [str(problem.id) for problem in page]
+            stored = {
+                row[0]: tuple(row)
+                for row in self._rows_in(
+                    f"SELECT {', '.join(PROBLEM_COLUMNS)} FROM problems WHERE id IN ({{}})", ids
+                )
+            }
+            for problem in page:
+                row = problem_row(problem, self.dialect)
+                if stored.get(str(problem.id)) != row:
+                    self.change(_REWRITE_PROBLEM, [*row[1:], str(problem.id)])
+                    fixed += 1
+        return fixed
 
     def idempotency_result(self, key: str) -> tuple[str, int] | None:
         """The (problem id, version) the save with ``key`` produced, or ``None``."""

@@ -19,7 +19,8 @@ After each run, on the file as the kill left it:
 - nothing was committed that was not acknowledged, but the one step in flight;
 - no transition without its problem row and the reverse: every problem's
   version is its number of transitions, numbered 1..n, and its row's state is
-  its last transition's;
+  its last transition's; ``verify`` finds every row of where a problem stands
+  now (the read model) equal to a replay of its history;
 - the store reopens and every problem replays to exactly what was written;
 - retrying every acknowledged write with its key adds nothing, and retrying
   the step in flight applies it if it was lost and adds nothing if it was not.
@@ -56,6 +57,7 @@ from jinjiecu.domain.events import (
 from jinjiecu.domain.ids import DepartmentId, EnterpriseId, ProblemId, RegionId
 from jinjiecu.domain.problem import Actor, ActorKind, Problem
 from jinjiecu.storage import open_store
+from jinjiecu.storage.integrity import verify
 from jinjiecu.storage.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
@@ -351,6 +353,10 @@ def test_a_killed_writer_loses_no_acknowledged_write_and_breaks_nothing(
     assert len(in_flight) <= 1, killed_at
 
     check_file(path)
+    with open_store(f"sqlite:///{path}") as store:
+        # Every problem's row (where it stands now, the read model) agrees with a
+        # replay of its history, and the hash chain with both.
+        assert verify(store).ok
 
     stored_keys = {str(key) for (key,) in raw_rows(path, "SELECT key FROM idempotency")}
     assert {step.key for step in acked} <= stored_keys, "an acknowledged write is missing"
@@ -386,6 +392,8 @@ def test_a_killed_writer_loses_no_acknowledged_write_and_breaks_nothing(
     assert now == versions
     assert raw_rows(path, "SELECT count(*) FROM transitions") == [(expected_total,)]
     check_file(path)
+    with open_store(f"sqlite:///{path}") as store:
+        assert verify(store).ok
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["writer"]:
