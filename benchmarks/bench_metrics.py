@@ -148,7 +148,7 @@ def make_problem(number: int) -> Problem:
 TEMPLATES = 2_970
 """Problems built through the domain API; the rest are copies of them, a week later each time."""
 WEEK_US = 7 * 24 * 3600 * 10**6
-INSTANT_COLUMNS = ("registered_at", "at")
+INSTANT_COLUMNS = ("registered_at", "at", "last_at")
 DAY_COLUMNS = (
     "registered_on",
     "deadline",
@@ -518,7 +518,9 @@ MARKS = (
 )
 
 
-def by_hand_query(target: Target, rows: int, case: Case, *, group_first: bool) -> str:
+def by_hand_query(
+    target: Target, rows: int, case: Case, *, group_first: bool, current: bool = False
+) -> str:
     """Every figure in one statement, grouped by row and by the four spans of days.
 
     ``marked`` holds one row per problem: its state and what its deadline,
@@ -526,7 +528,10 @@ def by_hand_query(target: Target, rows: int, case: Case, *, group_first: bool) -
     calendar table (``cal``: working days counted up to each day). With
     ``group_first``, problems sharing all of that are grouped before the
     calendar is joined, so the calendar is looked up once per group instead
-    of three times per problem.
+    of three times per problem. With ``current``, each problem's standing is
+    read from :data:`CURRENT_TABLE`, a table of where each problem stands now
+    that an application would keep up to date itself, rather than from its
+    last transition (only right when no transition is later than the moment).
     """
     moment = case.moment(rows)
     today = local_date(moment)
@@ -561,12 +566,14 @@ def by_hand_query(target: Target, rows: int, case: Case, *, group_first: bool) -
                     THEN 1 ELSE 0 END AS due_soon,
                CASE WHEN t.deadline IS NULL THEN 0 ELSE 1 END AS has_deadline,
                CASE WHEN t.settled_on <= t.deadline THEN 1 ELSE 0 END AS by_deadline,
-               ever_settled, ever_reopened,
-               CASE WHEN settlement = 'resolve' THEN 1 ELSE 0 END AS by_resolving,
-               follow_up_outcome AS outcome, follow_up_satisfaction AS satisfaction
+               t.ever_settled, t.ever_reopened,
+               CASE WHEN t.settlement = 'resolve' THEN 1 ELSE 0 END AS by_resolving,
+               t.follow_up_outcome AS outcome, t.follow_up_satisfaction AS satisfaction
         FROM ({latest(target, STANDING, target.instant(moment))}) t
         JOIN problems p ON p.id = t.problem_id
     """
+    if current:  # one row per problem, nothing to join
+        marked = marked.replace("p.", "t.").split("FROM (")[0] + f"FROM {CURRENT_TABLE} t"
     counted = f"state NOT IN {EXCLUDED}"
     spans = f"""
         CASE WHEN {counted} AND first_assigned_on IS NOT NULL
@@ -595,6 +602,32 @@ def by_hand_query(target: Target, rows: int, case: Case, *, group_first: bool) -
 
 
 ONE_DAY = dt.timedelta(days=1)
+EVER = dt.datetime(9000, 1, 1, tzinfo=CHINA_TZ)
+CURRENT_TABLE = "bench_current"
+"""The hand-maintained table of where each problem stands now (the baseline of the read model)."""
+
+
+def make_current_table(target: Target) -> None:
+    """Fill :data:`CURRENT_TABLE` from each problem's last transition (not timed).
+
+    What an application that kept such a table by hand would have: one row per
+    problem, its work group, registration day and standing.
+    """
+    connection = target.connect()
+    try:
+        connection.execute(f"DROP TABLE IF EXISTS {CURRENT_TABLE}")
+        connection.execute(
+            f"CREATE TABLE {CURRENT_TABLE} AS SELECT p.work_group_id, p.registered_on, t.* "
+            f"FROM ({latest(target, STANDING, target.instant(EVER))}) t "
+            "JOIN problems p ON p.id = t.problem_id"
+        )
+        if target.backend == "sqlite":
+            connection.commit()
+        connection.execute(f"ANALYZE {CURRENT_TABLE}")
+        if target.backend == "sqlite":
+            connection.commit()
+    finally:
+        connection.close()
 
 
 @functools.cache
@@ -627,9 +660,11 @@ def make_calendar(connection: Any, target: Target) -> None:
     connection.cursor().executemany(f"INSERT INTO cal VALUES ({marks})", values)
 
 
-def run_by_hand(target: Target, rows: int, case: Case, *, group_first: bool) -> dict[str, Any]:
+def run_by_hand(
+    target: Target, rows: int, case: Case, *, group_first: bool, current: bool = False
+) -> dict[str, Any]:
     """Every figure from hand-written SQL; mean, median and 90th percentile from histograms."""
-    query = by_hand_query(target, rows, case, group_first=group_first)
+    query = by_hand_query(target, rows, case, group_first=group_first, current=current)
     connection = target.connect()
     try:
         began = time.perf_counter()
@@ -725,17 +760,21 @@ PHASES: dict[str, Callable[[Target, int, Case], dict[str, Any]]] = {
     "jinjiecu": run_library,
     "by-hand-two-stage": functools.partial(run_by_hand, group_first=True),
     "by-hand-one-query": functools.partial(run_by_hand, group_first=False),
+    "by-hand-current": functools.partial(run_by_hand, group_first=True, current=True),
     "headline": run_headline,
     "pandas": run_pandas,
     "memory": run_memory,
 }
 NAMES = {
     "jinjiecu": "jinjiecu problem_summary",
+    "by-hand-current": "SQL by hand, current table",
     "by-hand-two-stage": "SQL by hand, grouped first",
     "by-hand-one-query": "SQL by hand, one pass",
     "headline": "SQL by hand, headline only",
     "pandas": "pandas, same rows, headline",
 }
+NOW_ONLY = frozenset({"by-hand-current"})
+"""Contenders that only count the current figures (a table of where problems stand now)."""
 
 
 def run_phase(phase: str, target: Target, rows: int, case: str) -> dict[str, Any]:
@@ -752,21 +791,26 @@ def compare(target: Target, rows: int, memory: dict[str, dict[str, Any]]) -> Non
         transitions = connection.execute("SELECT count(*) FROM transitions").fetchone()[0]
     finally:
         connection.close()
+    make_current_table(target)
     print(f"\n{describe(target)}: {rows:,} problems, {transitions:,} transitions")
     for key, case in CASES.items():
-        results = {phase: run_phase(phase, target, rows, key) for phase in NAMES}
+        now = key == "by-group"  # as of the end of the history: the current figures
+        phases = [phase for phase in NAMES if now or phase not in NOW_ONLY]
+        results = {phase: run_phase(phase, target, rows, key) for phase in phases}
         library = results["jinjiecu"]
-        for phase in ("by-hand-two-stage", "by-hand-one-query"):
+        for phase in ("by-hand-two-stage", "by-hand-one-query", *(NOW_ONLY if now else ())):
             if results[phase]["figures"] != library["figures"]:
                 sys.exit(f"{phase} and jinjiecu disagree ({target.backend}, {key})")
         for phase in ("headline", "pandas"):
             if results[phase]["headline"] != headline_of(library["figures"]):
                 sys.exit(f"{phase} and jinjiecu disagree on the headline ({target.backend}, {key})")
-        print(f"{case.title}, {case.moment(rows).isoformat()}:")
-        for phase, name in NAMES.items():
+        path = "the read model" if now else "the history"
+        print(f"{case.title}, {case.moment(rows).isoformat()} (jinjiecu reads {path}):")
+        for phase in phases:
             figures = results[phase]
             print(
-                f"  {name:<30} {figures['seconds']:>8.2f} s  peak RSS {figures['peak_mb']:,.0f} MB"
+                f"  {NAMES[phase]:<30} {figures['seconds']:>8.2f} s  "
+                f"peak RSS {figures['peak_mb']:,.0f} MB"
             )
         print(
             f"  {'memory store (' + format(memory[key]['rows'], ',') + ' problems)':<30} "
@@ -776,10 +820,19 @@ def compare(target: Target, rows: int, memory: dict[str, dict[str, Any]]) -> Non
         best = min(results[p]["seconds"] for p in ("by-hand-two-stage", "by-hand-one-query"))
         pandas = results["pandas"]["seconds"]
         headline = results["headline"]["seconds"]
-        print(f"  ratio (jinjiecu / best SQL by hand, target <= 1.5): {seconds / best:.2f}")
+        if now:
+            current = results["by-hand-current"]["seconds"]
+            print(
+                "  ratio (jinjiecu / SQL by hand over a current table, target <= 1.2): "
+                f"{seconds / current:.2f}"
+            )
+            print(f"  jinjiecu seconds (target < 1 s at 1,000,000 problems): {seconds:.2f}")
+        print(f"  ratio (jinjiecu / best SQL by hand over the history): {seconds / best:.2f}")
         print(f"  ratio (pandas / jinjiecu, target >= 3): {pandas / seconds:.2f}")
+        target_note = "" if now else ", target <= 1.5"
         print(
-            f"  ratio (jinjiecu / SQL by hand, headline only; for scale): {seconds / headline:.2f}"
+            f"  ratio (jinjiecu / SQL by hand over the history, headline only{target_note}): "
+            f"{seconds / headline:.2f}"
         )
         print(f"  jinjiecu peak memory (target < 200 MB): {library['peak_mb']:,.0f} MB")
 

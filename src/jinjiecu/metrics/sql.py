@@ -328,12 +328,7 @@ def _count(
     soon_from, soon_until = _due_soon_days(calendar, today, counted_today, rules)
     named["due_soon_from"], named["due_soon_until"] = map(dialect.to_day, (soon_from, soon_until))
     reach = _reach(calendar, named, dialect.to_day)
-    # As of now (no transition after the moment), each problem stands as its row's read
-    # model says; as of a past moment, as its last transition before the moment says.
-    now = not session.rows(
-        "SELECT 1 FROM problems WHERE last_at > ? LIMIT 1", [dialect.to_instant(at)]
-    )
-    current = _current(by, query, names, named, dialect.to_day, postgres=postgres, now=now)
+    current = _current(by, query, names, named, dialect.to_day, postgres=postgres)
     if postgres:
         # PostgreSQL guesses the number of groups by multiplying each column's distinct
         # values, expects a million, and sorts every problem to group them; hashing the
@@ -429,40 +424,41 @@ def _current(
     to_day: Callable[[dt.date], Any],
     *,
     postgres: bool,
-    now: bool = False,
 ) -> str:
-    """``WITH current AS (...)``; adds the filters' values to ``named``.
+    """``WITH current AS (...)``: each problem as it stood at the moment; fills ``named``.
 
-    ``now``: no transition is later than the moment, so each problem's row (the
-    read model) says where it stands, and the transitions are not read at all.
+    A problem whose last transition is at or before the moment stood then as
+    it stands now: its row says so (the read model), and its transitions are
+    not read. Only the problems changed since the moment (none, for the
+    figures as of now) are looked up in the history: their last transition at
+    or before the moment, found through the index on ``last_at``.
     """
     conditions = _filters(query, names, named, to_day)
-    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     key = "NULL" if by is None else _KEY_COLUMNS[by]
-    if now:
-        # The row holds the standing: s.state and the like are the row's own columns.
-        return (
-            f"WITH current AS (SELECT {_on_row(key)} AS key, {_on_row(_CURRENT)} "
-            f"FROM problems p{_on_row(where)})"
-        )
+    unchanged = " AND ".join(["p.last_at <= :at", *conditions])
     used = {key, *(_FILTER_COLUMNS.get(field) for field in query.given())}
     standing = ", ".join(
         [_STANDING, *(column for column in _STANDING_ON_DEMAND if f"s.{column}" in used)]
     )
+    changed = "SELECT id FROM problems WHERE last_at > :at AND registered_at <= :at"
     if postgres:
-        # The primary key read backwards gives each problem's last transition first,
-        # with nothing to sort.
+        # The primary key read backwards gives each problem's last transition first.
         latest = (
             f"SELECT DISTINCT ON (problem_id) {standing} FROM transitions "
-            "WHERE at <= :at ORDER BY problem_id DESC, sequence DESC"
+            f"WHERE problem_id IN ({changed}) AND at <= :at "
+            "ORDER BY problem_id DESC, sequence DESC"
         )
     else:
         # SQLite takes the bare columns from the row that holds max(sequence).
         latest = (
-            f"SELECT {standing}, max(sequence) FROM transitions WHERE at <= :at GROUP BY problem_id"
+            f"SELECT {standing}, max(sequence) FROM transitions "
+            f"WHERE problem_id IN ({changed}) AND at <= :at GROUP BY problem_id"
         )
+    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     return (
-        f"WITH current AS (SELECT {key} AS key, {_CURRENT} "
+        f"WITH current AS (SELECT {_on_row(key)} AS key, {_on_row(_CURRENT)} "
+        f"FROM problems p WHERE {_on_row(unchanged)} "
+        f"UNION ALL SELECT {key} AS key, {_CURRENT} "
         f"FROM ({latest}) s JOIN problems p ON p.id = s.problem_id{where})"
     )
 

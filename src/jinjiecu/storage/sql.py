@@ -375,7 +375,7 @@ UPDATE problems SET (
         t.ever_reopened, t.follow_up_outcome, t.follow_up_satisfaction, t.at
     FROM transitions t WHERE t.problem_id = problems.id AND t.sequence = problems.version
 );
-CREATE INDEX problems_last_at ON problems (last_at)
+CREATE INDEX problems_last_at ON problems (last_at, registered_at, id)
 """
 )
 
@@ -1071,14 +1071,27 @@ class SQLSession(Session):
     def insert_problems(self, problems: Sequence[Problem]) -> None:
         """Insert new problems and their transitions, all or none."""
         dialect = self.dialect
-        # Generators: a bulk load never holds every row in memory at once.
-        problem_rows = (problem_row(problem, dialect) for problem in problems)
-        history_rows = (row for problem in problems for row in transition_rows(problem, dialect))
+        # Each history is folded once: its standings give the transitions' rows and,
+        # the last one, the problem's (the read model). Generators otherwise, so that
+        # no batch's rows are all held at once.
+        folded: list[list[Standing]] = []
+
+        def problem_rows() -> Iterator[tuple[Any, ...]]:
+            for problem in problems:
+                standings = list(problem.standings())
+                folded.append(standings)
+                yield problem_row(problem, dialect, standings[-1])
+
+        def history_rows() -> Iterator[tuple[Any, ...]]:
+            for problem, standings in zip(problems, folded, strict=True):
+                for transition, standing in zip(problem.transitions, standings, strict=True):
+                    yield transition_row(transition, standing, dialect)
+
         bulk = len(problems) > 1
         try:
             with self.atomic():
-                self.load("problems", PROBLEM_COLUMNS, problem_rows, bulk=bulk)
-                self.load("transitions", TRANSITION_COLUMNS, history_rows, bulk=bulk)
+                self.load("problems", PROBLEM_COLUMNS, problem_rows(), bulk=bulk)
+                self.load("transitions", TRANSITION_COLUMNS, history_rows(), bulk=bulk)
         except UniqueKeyError as error:
             ids = [str(problem.id) for problem in problems]
             taken = self._stored("SELECT id FROM problems WHERE id IN ({})", [], ids)

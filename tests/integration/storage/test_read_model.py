@@ -1,10 +1,10 @@
 """The read model: each problem's row holds where it stands now; the history stays the truth.
 
-Figures as of now read the rows; figures as of the past read the
-transitions. A row that disagrees with its history (changed behind the
-library's back here) shows in the figures as of now, ``verify`` names the
-problem, and ``rebuild_read_model`` (``jinjiecu rebuild``) rewrites it from
-the history.
+Figures read a problem's row when its last step is at or before the moment,
+and its transitions otherwise. A row that disagrees with its history
+(changed behind the library's back here) shows in the figures that read it,
+``verify`` names the problem, and ``rebuild_read_model`` (``jinjiecu
+rebuild``) rewrites it from the history.
 """
 
 from __future__ import annotations
@@ -51,15 +51,18 @@ def test_a_wrong_row_shows_now_is_found_and_is_rebuilt(
     store: Store = request.getfixturevalue(fixture)
     drive = dezhou_2019()
     drive.load_into(store)
+    victim = next(p for p in drive.problems if p.state.value == "in_progress")
+    # Just before its last step, the history says where it stood; after, its row.
+    before_last = victim.transitions[-1].at - dt.timedelta(microseconds=1)
     now_before = problem_summary(store, as_of=NOW).total
     past_before = problem_summary(store, as_of=PAST).total
-    victim = next(p for p in drive.problems if p.state.value == "in_progress")
+    then_before = problem_summary(store, as_of=before_last).total
 
     tamper(store, f"UPDATE problems SET state = 'closed' WHERE id = '{victim.id}'")
 
-    now_after = problem_summary(store, as_of=NOW).total
-    assert now_after.in_progress == now_before.in_progress - 1  # read from the rows
-    assert problem_summary(store, as_of=PAST).total == past_before  # from the history
+    assert problem_summary(store, as_of=NOW).total.in_progress == now_before.in_progress - 1
+    assert problem_summary(store, as_of=PAST).total.in_progress == past_before.in_progress - 1
+    assert problem_summary(store, as_of=before_last).total == then_before
     finding = verify(store).finding
     assert finding is not None
     assert str(victim.id) in finding.key
@@ -68,6 +71,7 @@ def test_a_wrong_row_shows_now_is_found_and_is_rebuilt(
     assert store.rebuild_read_model() == 1
     assert verify(store).ok
     assert problem_summary(store, as_of=NOW).total == now_before
+    assert problem_summary(store, as_of=PAST).total == past_before
     assert store.rebuild_read_model() == 0
     assert store.audit.list(limit=1000)[-1].action == "rebuild_read_model"
 
