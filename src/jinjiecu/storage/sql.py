@@ -54,6 +54,7 @@ import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
@@ -96,6 +97,8 @@ from jinjiecu.storage.integrity import (
     readable,
     record_key,
     row_fault,
+    shared_data_texts,
+    sharing_data_texts,
     transition_key,
     transition_text,
 )
@@ -654,6 +657,26 @@ def transition_row(transition: Transition, standing: Standing, dialect: Dialect)
     )
 
 
+def _rows_of(
+    problems: Sequence[Problem],
+    dialect: Dialect,
+    texts: dict[int, tuple[Any, str]] | None = None,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The ``problems`` and ``transitions`` rows of ``problems``, each history folded once.
+
+    ``texts`` is the writer's memo of event texts, when a worker thread builds the rows.
+    """
+    problem_rows: list[tuple[Any, ...]] = []
+    history_rows: list[tuple[Any, ...]] = []
+    with sharing_data_texts(texts):
+        for problem in problems:
+            standing = None
+            for transition, standing in zip(problem.transitions, problem.standings(), strict=True):
+                history_rows.append(transition_row(transition, standing, dialect))
+            problem_rows.append(problem_row(problem, dialect, standing))
+    return problem_rows, history_rows
+
+
 def from_json(text: str) -> Any:
     """Parse stored JSON; damaged text raises :class:`~jinjiecu.errors.StorageError`."""
     try:
@@ -855,6 +878,8 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...  # noqa: D102
 
 
+_PIPELINE_CHUNK = 2_000
+"""Problems a chunk of a pipelined bulk insert holds (see ``insert_problems``)."""
 _CHUNK = 500
 """Values per ``IN (...)`` list when looking for duplicates (below every driver's limit)."""
 
@@ -1069,29 +1094,19 @@ class SQLSession(Session):
     # ------------------------------------------------------------------ problems
 
     def insert_problems(self, problems: Sequence[Problem]) -> None:
-        """Insert new problems and their transitions, all or none."""
-        dialect = self.dialect
-        # Each history is folded once: its standings give the transitions' rows and,
-        # the last one, the problem's (the read model). Generators otherwise, so that
-        # no batch's rows are all held at once.
-        folded: list[list[Standing]] = []
+        """Insert new problems and their transitions, all or none.
 
-        def problem_rows() -> Iterator[tuple[Any, ...]]:
-            for problem in problems:
-                standings = list(problem.standings())
-                folded.append(standings)
-                yield problem_row(problem, dialect, standings[-1])
-
-        def history_rows() -> Iterator[tuple[Any, ...]]:
-            for problem, standings in zip(problems, folded, strict=True):
-                for transition, standing in zip(problem.transitions, standings, strict=True):
-                    yield transition_row(transition, standing, dialect)
-
-        bulk = len(problems) > 1
+        A large batch goes in chunk by chunk, and a worker thread builds the
+        next chunk's rows while the database writes this one's: the driver
+        releases the GIL while the database works, so the two overlap.
+        """
         try:
             with self.atomic():
-                self.load("problems", PROBLEM_COLUMNS, problem_rows(), bulk=bulk)
-                self.load("transitions", TRANSITION_COLUMNS, history_rows(), bulk=bulk)
+                if len(problems) <= _PIPELINE_CHUNK:
+                    problem_rows, history_rows = _rows_of(problems, self.dialect)
+                    self._insert_rows(problem_rows, history_rows, bulk=len(problems) > 1)
+                else:
+                    self._insert_pipelined(problems)
         except UniqueKeyError as error:
             ids = [str(problem.id) for problem in problems]
             taken = self._stored("SELECT id FROM problems WHERE id IN ({})", [], ids)
@@ -1102,6 +1117,31 @@ class SQLSession(Session):
             # Not reached: a unique violation always has a culprit.
             message = "adding problems violated a unique key"
             raise StorageError(message) from error
+
+    def _insert_rows(
+        self,
+        problem_rows: list[tuple[Any, ...]],
+        history_rows: list[tuple[Any, ...]],
+        *,
+        bulk: bool,
+    ) -> None:
+        # Problems first: each transition refers to its problem's row.
+        self.load("problems", PROBLEM_COLUMNS, problem_rows, bulk=bulk)
+        self.load("transitions", TRANSITION_COLUMNS, history_rows, bulk=bulk)
+
+    def _insert_pipelined(self, problems: Sequence[Problem]) -> None:
+        chunks = [
+            problems[start : start + _PIPELINE_CHUNK]
+            for start in range(0, len(problems), _PIPELINE_CHUNK)
+        ]
+        texts = shared_data_texts()  # the chain, written next, reads the same event texts
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinjiecu-rows") as worker:
+            pending = worker.submit(_rows_of, chunks[0], self.dialect, texts)
+            for index in range(len(chunks)):
+                problem_rows, history_rows = pending.result()
+                if index + 1 < len(chunks):
+                    pending = worker.submit(_rows_of, chunks[index + 1], self.dialect, texts)
+                self._insert_rows(problem_rows, history_rows, bulk=True)
 
     def fetch_problem(self, problem_id: str) -> Problem | None:
         """The problem rebuilt (and checked) from its stored transitions, or ``None``."""
@@ -1121,8 +1161,13 @@ class SQLSession(Session):
 
     def append(self, problem: Problem, expected_version: int) -> None:
         """Append the transitions after ``expected_version`` and update the problem's row."""
-        row = problem_row(problem, self.dialect)
-        new = list(transition_rows(problem, self.dialect, after=expected_version))
+        standings = list(problem.standings())  # folded once: the new rows, and the read model
+        row = problem_row(problem, self.dialect, standings[-1])
+        new = [
+            transition_row(transition, standing, self.dialect)
+            for transition, standing in zip(problem.transitions, standings, strict=True)
+            if transition.sequence > expected_version
+        ]
         try:
             with self.atomic():
                 # The conditional update is the version check; in PostgreSQL it

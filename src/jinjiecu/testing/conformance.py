@@ -1540,6 +1540,22 @@ class StoreConformance:
         assert store.problems.count(Query(region_id=RegionId("r-0"))) == 67
         _assert_same_list(store.problems.list(limit=MAX_PAGE), problems)
 
+    def test_a_large_batch_of_problems_goes_in_whole_or_not_at_all(self, store: Store) -> None:
+        # Large enough that a store may write it in chunks (the SQL stores do, building
+        # one chunk's rows while writing another's): all of it, or nothing.
+        problems = [
+            _then(_registered(f"p-{n:05d}", region_id=f"r-{n % 3}"), _assign()) for n in range(4500)
+        ]
+        head = store.head()
+        with pytest.raises(DuplicateError):
+            store.problems.add_many([*problems, problems[10]])  # the last one is a repeat
+        assert store.problems.count() == 0
+        assert store.head() == head
+        assert store.problems.add_many(problems) == 4500
+        assert store.problems.count(Query(region_id=RegionId("r-2"))) == 1500
+        _assert_same_list(store.problems.list(limit=MAX_PAGE, offset=4000), problems[4000:])
+        assert verify(store).ok
+
     # ---------------------------------------------------------- metrics
 
     def test_metrics_of_the_sample_drive_agree_with_the_memory_store(self, store: Store) -> None:
