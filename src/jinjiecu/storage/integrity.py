@@ -292,27 +292,17 @@ def data_text(data: Any) -> str:
 
 
 @contextmanager
-def sharing_data_texts(texts: dict[int, tuple[Any, str]] | None = None) -> Iterator[None]:
-    """Share :func:`data_text` results within one write.
-
-    The memo belongs to this thread; a worker thread that builds rows for the
-    same write passes the writer's (:func:`shared_data_texts`) as ``texts``.
-    """
+def sharing_data_texts() -> Iterator[None]:
+    """Share :func:`data_text` results within one write (this thread only)."""
     outer = getattr(_shared, "texts", None)
     if outer is not None:  # already sharing: an enclosing write owns the memo
         yield
         return
-    _shared.texts = {} if texts is None else texts
+    _shared.texts = {}
     try:
         yield
     finally:
         _shared.texts = None
-
-
-def shared_data_texts() -> dict[int, tuple[Any, str]] | None:
-    """This thread's :func:`data_text` memo, if it is sharing one (for a worker thread)."""
-    memo: dict[int, tuple[Any, str]] | None = getattr(_shared, "texts", None)
-    return memo
 
 
 def transition_text(  # noqa: PLR0917 - the row's own columns, in order

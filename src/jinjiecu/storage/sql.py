@@ -54,7 +54,6 @@ import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
@@ -97,8 +96,6 @@ from jinjiecu.storage.integrity import (
     readable,
     record_key,
     row_fault,
-    shared_data_texts,
-    sharing_data_texts,
     transition_key,
     transition_text,
 )
@@ -658,22 +655,16 @@ def transition_row(transition: Transition, standing: Standing, dialect: Dialect)
 
 
 def _rows_of(
-    problems: Sequence[Problem],
-    dialect: Dialect,
-    texts: dict[int, tuple[Any, str]] | None = None,
+    problems: Sequence[Problem], dialect: Dialect
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The ``problems`` and ``transitions`` rows of ``problems``, each history folded once.
-
-    ``texts`` is the writer's memo of event texts, when a worker thread builds the rows.
-    """
+    """The ``problems`` and ``transitions`` rows of ``problems``, each history folded once."""
     problem_rows: list[tuple[Any, ...]] = []
     history_rows: list[tuple[Any, ...]] = []
-    with sharing_data_texts(texts):
-        for problem in problems:
-            standing = None
-            for transition, standing in zip(problem.transitions, problem.standings(), strict=True):
-                history_rows.append(transition_row(transition, standing, dialect))
-            problem_rows.append(problem_row(problem, dialect, standing))
+    for problem in problems:
+        standing = None
+        for transition, standing in zip(problem.transitions, problem.standings(), strict=True):
+            history_rows.append(transition_row(transition, standing, dialect))
+        problem_rows.append(problem_row(problem, dialect, standing))
     return problem_rows, history_rows
 
 
@@ -878,8 +869,6 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...  # noqa: D102
 
 
-_PIPELINE_CHUNK = 2_000
-"""Problems a chunk of a pipelined bulk insert holds (see ``insert_problems``)."""
 _CHUNK = 500
 """Values per ``IN (...)`` list when looking for duplicates (below every driver's limit)."""
 
@@ -1096,17 +1085,18 @@ class SQLSession(Session):
     def insert_problems(self, problems: Sequence[Problem]) -> None:
         """Insert new problems and their transitions, all or none.
 
-        A large batch goes in chunk by chunk, and a worker thread builds the
-        next chunk's rows while the database writes this one's: the driver
-        releases the GIL while the database works, so the two overlap.
+        Each history is folded once: its standings give the transitions' rows
+        and, the last one, the problem's row (where it stands now). Building
+        rows in a worker thread while the database writes was measured and
+        is slower: the worker holds the GIL the writer needs between rows.
         """
         try:
             with self.atomic():
-                if len(problems) <= _PIPELINE_CHUNK:
-                    problem_rows, history_rows = _rows_of(problems, self.dialect)
-                    self._insert_rows(problem_rows, history_rows, bulk=len(problems) > 1)
-                else:
-                    self._insert_pipelined(problems)
+                problem_rows, history_rows = _rows_of(problems, self.dialect)
+                bulk = len(problems) > 1
+                # Problems first: each transition refers to its problem's row.
+                self.load("problems", PROBLEM_COLUMNS, problem_rows, bulk=bulk)
+                self.load("transitions", TRANSITION_COLUMNS, history_rows, bulk=bulk)
         except UniqueKeyError as error:
             ids = [str(problem.id) for problem in problems]
             taken = self._stored("SELECT id FROM problems WHERE id IN ({})", [], ids)
@@ -1117,31 +1107,6 @@ class SQLSession(Session):
             # Not reached: a unique violation always has a culprit.
             message = "adding problems violated a unique key"
             raise StorageError(message) from error
-
-    def _insert_rows(
-        self,
-        problem_rows: list[tuple[Any, ...]],
-        history_rows: list[tuple[Any, ...]],
-        *,
-        bulk: bool,
-    ) -> None:
-        # Problems first: each transition refers to its problem's row.
-        self.load("problems", PROBLEM_COLUMNS, problem_rows, bulk=bulk)
-        self.load("transitions", TRANSITION_COLUMNS, history_rows, bulk=bulk)
-
-    def _insert_pipelined(self, problems: Sequence[Problem]) -> None:
-        chunks = [
-            problems[start : start + _PIPELINE_CHUNK]
-            for start in range(0, len(problems), _PIPELINE_CHUNK)
-        ]
-        texts = shared_data_texts()  # the chain, written next, reads the same event texts
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinjiecu-rows") as worker:
-            pending = worker.submit(_rows_of, chunks[0], self.dialect, texts)
-            for index in range(len(chunks)):
-                problem_rows, history_rows = pending.result()
-                if index + 1 < len(chunks):
-                    pending = worker.submit(_rows_of, chunks[index + 1], self.dialect, texts)
-                self._insert_rows(problem_rows, history_rows, bulk=True)
 
     def fetch_problem(self, problem_id: str) -> Problem | None:
         """The problem rebuilt (and checked) from its stored transitions, or ``None``."""
