@@ -25,6 +25,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "workflow_diagram_directive",
     "metrics_definitions_directive",
+    "public_api_directive",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 exclude_patterns = ["_build"]

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jinjiecu.domain.calendar import china_calendar
-from jinjiecu.domain.campaign import Campaign, CampaignTargets
-from jinjiecu.domain.divisions import DEZHOU_DIVISIONS
-from jinjiecu.domain.ids import CampaignId, DepartmentId, OfficeId
-from jinjiecu.domain.money import Money
-from jinjiecu.domain.org import CampaignOffice, Department, OrgLevel, regions_from_divisions
-from jinjiecu.serialization import structure, unstructure
-from jinjiecu.storage import open_store
+from jinjiecu import (
+    DEZHOU_DIVISIONS,
+    Campaign,
+    CampaignId,
+    CampaignOffice,
+    CampaignTargets,
+    Department,
+    DepartmentId,
+    Money,
+    OfficeId,
+    OrgLevel,
+    china_calendar,
+    open_store,
+    regions_from_divisions,
+    structure,
+    unstructure,
+)
 
 
 def main() -> None:

@@ -17,12 +17,14 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from jinjiecu.domain.clock import at
-from jinjiecu.metrics import problem_summary
-from jinjiecu.metrics.finance import finance_summary
-from jinjiecu.reports.finance_ledger import import_finance_ledger
-from jinjiecu.reports.ledger import import_ledger
-from jinjiecu.storage import open_store
+from jinjiecu import (
+    at,
+    finance_summary,
+    import_finance_ledger,
+    import_ledger,
+    open_store,
+    problem_summary,
+)
 
 PROBLEMS = [
     ["乐陵市“进企业、解难题、促发展”活动企业问题工作台账"],

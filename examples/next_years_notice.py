@@ -19,13 +19,24 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from jinjiecu.domain.calendar import HolidayNotice, china_calendar, statutory_holidays
-from jinjiecu.domain.clock import CHINA_TZ, end_of_day
-from jinjiecu.domain.events import Assign, Register
-from jinjiecu.domain.ids import DepartmentId, EnterpriseId, ProblemId, RegionId
-from jinjiecu.domain.problem import Actor, ActorKind, Problem
-from jinjiecu.metrics import problem_summary
-from jinjiecu.storage import open_store
+from jinjiecu import (
+    CHINA_TZ,
+    Actor,
+    ActorKind,
+    Assign,
+    DepartmentId,
+    EnterpriseId,
+    HolidayNotice,
+    Problem,
+    ProblemId,
+    RegionId,
+    Register,
+    china_calendar,
+    end_of_day,
+    open_store,
+    problem_summary,
+    statutory_holidays,
+)
 
 STORE = Path("next_year.db")
 CLERK = Actor(kind=ActorKind.CLERK, id="wang", name="王芳")

@@ -20,11 +20,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from jinjiecu.domain.clock import local_date
-from jinjiecu.reports.briefing import briefing
-from jinjiecu.reports.html import html_report
-from jinjiecu.sample import dezhou_2019
-from jinjiecu.storage import open_store
+from jinjiecu import briefing, dezhou_2019, html_report, local_date, open_store
 
 
 def main() -> None:

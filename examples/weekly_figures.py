@@ -19,11 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jinjiecu.domain.clock import end_of_day
-from jinjiecu.metrics import Dimension, problem_summary, rank, visit_summary
-from jinjiecu.sample import dezhou_2019
-from jinjiecu.storage import Store, open_store
-from jinjiecu.storage.base import Query
+from jinjiecu import (
+    Dimension,
+    Query,
+    Store,
+    dezhou_2019,
+    end_of_day,
+    open_store,
+    problem_summary,
+    rank,
+    visit_summary,
+)
 
 STORE_URL = "sqlite:///weekly_figures.db"
 REPORT_DAY = dt.date(2019, 11, 13)

@@ -25,8 +25,7 @@ from docutils.parsers.rst import directives  # type: ignore[import-untyped]
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from jinjiecu.domain import events as events_module
-from jinjiecu.domain import workflow
+from jinjiecu.domain import events as events_module, workflow
 from jinjiecu.reports import workflow_diagram
 
 if TYPE_CHECKING:

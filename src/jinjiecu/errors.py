@@ -9,7 +9,9 @@ show the message and a program can act on the fields.
 
     JinjiecuError
     ├── ValidationError          bad input: field, expected, received, location
-    │   └── CalendarCoverageError   a date outside the years the calendar covers
+    │   ├── CalendarCoverageError   a date outside the years the calendar covers
+    │   ├── UnknownWordError        a ledger's word no vocabulary knows (did you mean ...)
+    │   └── UnknownNameError        a name no record in the store has (did you mean ...)
     ├── WorkflowError
     │   ├── IllegalTransitionError  event not allowed in the current state
     │   ├── HistoryError            a stored history that cannot be replayed

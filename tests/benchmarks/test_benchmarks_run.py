@@ -72,3 +72,13 @@ def test_the_write_latency_benchmark_runs_and_prints_its_ratios(
         re.MULTILINE,
     ), out
     assert re.search(r"^ratio \(jinjiecu apply / raw insert\): \d+\.\d+$", out, re.MULTILINE), out
+
+
+def test_the_import_benchmark_runs_and_prints_what_import_jinjiecu_adds(
+    run_benchmark: Callable[..., str],
+) -> None:
+    out = run_benchmark("bench_import.py")
+    assert re.search(
+        r"^import jinjiecu adds \(target < 150 ms\): \d+\.\d ms, (met|NOT met)$", out, re.MULTILINE
+    ), out
+    assert re.search(r"^jinjiecu\.open_store \(the stores\) +\d+\.\d ms", out, re.MULTILINE), out

@@ -6,8 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from jinjiecu.domain.campaign import Campaign, CampaignTargets
 from jinjiecu.domain.enterprise import Project, ProjectKind

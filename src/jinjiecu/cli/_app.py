@@ -241,11 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``jinjiecu`` argument parser, with every subcommand."""
     from jinjiecu.cli import (  # noqa: PLC0415 - keeps `import jinjiecu.cli` light
         _calendar,
+        _commands as c,
         _files,
         _import,
         _maintenance,
     )
-    from jinjiecu.cli import _commands as c  # noqa: PLC0415
 
     parser = _Parser(
         prog="jinjiecu",

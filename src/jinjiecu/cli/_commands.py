@@ -315,8 +315,7 @@ def headline(
     from jinjiecu.domain.ids import CampaignId  # noqa: PLC0415
     from jinjiecu.metrics import problem_summary, visit_summary  # noqa: PLC0415
     from jinjiecu.reports.briefing import headline_sentence  # noqa: PLC0415
-    from jinjiecu.storage.base import MAX_PAGE  # noqa: PLC0415
-    from jinjiecu.storage.base import Query as StoreQuery  # noqa: PLC0415
+    from jinjiecu.storage.base import MAX_PAGE, Query as StoreQuery  # noqa: PLC0415
 
     campaign = None if campaign_id is None else CampaignId(campaign_id)
     query = StoreQuery(campaign_id=campaign)

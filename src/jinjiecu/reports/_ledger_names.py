@@ -61,6 +61,7 @@ __all__ = [
     "Index",
     "NewRecords",
     "name_key",
+    "near_names",
     "needed_records",
     "new_id",
     "referenced",
@@ -165,7 +166,7 @@ class Index:
                     "有限责任公司 are not taken for each other: write the name as recorded)",
                 )
             )
-        near = _near_names(given, self.names.values())
+        near = near_names(given, self.names.values())
         hint_zh = f"；是否为：{'、'.join(near)}？" if near else ""
         hint_en = f"; did you mean {', '.join(near)}?" if near else ""
         create = "" if creating else f"（{CREATE_HINT}）"
@@ -577,7 +578,7 @@ def _core(name: str) -> str:
     return _AFFIXES.sub("", name_key(name)) or name_key(name)
 
 
-def _near_names(given: str, names: Iterable[str]) -> list[str]:
+def near_names(given: str, names: Iterable[str]) -> list[str]:
     """The names nearest to ``given``, compared without their shared place and legal form.
 
     Otherwise every 乐陵市…有限公司 looks near every other one.

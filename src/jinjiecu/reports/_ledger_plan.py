@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from jinjiecu.domain.clock import at as moment_on
-from jinjiecu.domain.clock import local_date
+from jinjiecu.domain.clock import at as moment_on, local_date
 from jinjiecu.domain.events import (
     Assign,
     Close,

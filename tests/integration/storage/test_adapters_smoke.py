@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from jinjiecu.domain.clock import CHINA_TZ, at, local_date
 from jinjiecu.domain.codes import CreditCode
@@ -24,8 +23,7 @@ from jinjiecu.domain.problem import Actor, ActorKind, Problem
 from jinjiecu.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
 from jinjiecu.storage import MemoryStore, Query, Store
 from jinjiecu.storage.base import KINDS, RecordKind, Records, Versioned
-from jinjiecu.testing import strategies
-from jinjiecu.testing import strategies as finance
+from jinjiecu.testing import strategies, strategies as finance
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 import holidays
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from jinjiecu.domain.calendar import WorkingCalendar, china_calendar
 from jinjiecu.errors import CalendarCoverageError, ValidationError

@@ -12,8 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import Phase, given, seed, settings
-from hypothesis import strategies as st
+from hypothesis import Phase, given, seed, settings, strategies as st
 
 from jinjiecu.domain.finance import (
     Asset,

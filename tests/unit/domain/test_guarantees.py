@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from jinjiecu.domain.guarantees import (
     Chain,

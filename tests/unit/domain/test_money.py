@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from hypothesis.errors import InvalidArgument
 
 from jinjiecu.domain.money import AMOUNT_LIMIT, Money, MoneyUnit, non_negative_money

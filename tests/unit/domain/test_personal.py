@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import assume, given, strategies as st
 
 from jinjiecu.domain.codes import credit_code_check_character, is_valid_credit_code
 from jinjiecu.domain.enterprise import Enterprise

@@ -7,8 +7,7 @@ import itertools
 import json
 
 import pytest
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import assume, given, settings, strategies as st
 from hypothesis.errors import InvalidArgument
 
 from jinjiecu.domain import clock

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from jinjiecu.domain.clock import CHINA_TZ
 from jinjiecu.domain.workflow import ProblemState

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import openpyxl
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from jinjiecu.domain.calendar import china_calendar
 from jinjiecu.domain.events import (

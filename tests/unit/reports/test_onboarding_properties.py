@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from jinjiecu.domain.clock import CHINA_TZ
 from jinjiecu.reports.finance_ledger import export_finance_ledger, import_finance_ledger

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
+from hypothesis import example, given, strategies as st
 
 from jinjiecu.domain.taxonomy import DEFAULT_TAXONOMY
 from jinjiecu.domain.workflow import ProblemState

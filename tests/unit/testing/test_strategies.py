@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import pytest
-from hypothesis import Phase, find, given, settings
-from hypothesis import strategies as st
+from hypothesis import Phase, find, given, settings, strategies as st
 
 from jinjiecu.domain import ids
 from jinjiecu.domain.calendar import HolidayNotice, china_calendar
