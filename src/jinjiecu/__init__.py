@@ -321,9 +321,14 @@ if TYPE_CHECKING:
         open_store as open_store,
     )
     from jinjiecu.storage.base import (
+        IdempotencyStorage as IdempotencyStorage,
         IndexValues as IndexValues,
+        IntegrityStorage as IntegrityStorage,
+        NoticeStorage as NoticeStorage,
+        ProblemStorage as ProblemStorage,
         RecordKind as RecordKind,
         Session as Session,
+        SessionCore as SessionCore,
     )
     from jinjiecu.storage.integrity import (
         Checkpoint as Checkpoint,
@@ -560,9 +565,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "open_store",
     ),
     "jinjiecu.storage.base": (
+        "IdempotencyStorage",
         "IndexValues",
+        "IntegrityStorage",
+        "NoticeStorage",
+        "ProblemStorage",
         "RecordKind",
         "Session",
+        "SessionCore",
     ),
     "jinjiecu.storage.integrity": (
         "Checkpoint",

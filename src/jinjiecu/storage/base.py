@@ -1,9 +1,14 @@
 """The store contract: typed collections, units of work, optimistic concurrency.
 
-Every adapter (memory, SQLite, PostgreSQL, or your own) implements one small
-class, :class:`Session`: the primitive reads and writes of one transaction.
-Everything a caller touches is built on it here, once, so adapters cannot
-differ in behaviour:
+Every adapter (memory, SQLite, PostgreSQL, or your own) implements one class,
+:class:`Session`: the primitive reads and writes of one transaction. Its core,
+:class:`SessionCore`, is four methods on versioned records of a kind
+(``insert``, ``fetch``, ``replace``, ``scan``); every other method belongs to
+a group with default implementations written on the core
+(:class:`ProblemStorage`, :class:`IdempotencyStorage`, :class:`NoticeStorage`,
+:class:`IntegrityStorage`), which an adapter overrides only to be faster.
+Everything a caller touches is built on the session here, once, so adapters
+cannot differ in behaviour:
 
 - :class:`Store`: ``with store.transaction() as tx:`` commits when the block
   ends normally and rolls back on any exception. Outside a transaction, every
@@ -26,10 +31,11 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Generic, NoReturn, Self, TypeVar
+from typing import Any, Generic, NoReturn, Self, TypeVar, cast
 
 import attrs
 
@@ -70,9 +76,17 @@ from jinjiecu.domain.ids import (
 )
 from jinjiecu.domain.org import CampaignOffice, Department, Leader, Region, WorkGroup
 from jinjiecu.domain.policy import ALLOW_ALL, AllowAll, AuditEntry, AuditOutcome, Policy
-from jinjiecu.domain.problem import DEFAULT_RULES, Actor, ActorKind, Problem, ProblemRules
+from jinjiecu.domain.problem import (
+    DEFAULT_RULES,
+    Actor,
+    ActorKind,
+    Problem,
+    ProblemRules,
+    Transition,
+)
 from jinjiecu.domain.validation import (
     a_date,
+    as_tuple,
     check,
     check_argument,
     int_in,
@@ -85,6 +99,7 @@ from jinjiecu.domain.visit import Visit
 from jinjiecu.domain.workflow import Event, ProblemState
 from jinjiecu.errors import (
     ConflictError,
+    DuplicateError,
     NotFoundError,
     PermissionDeniedError,
     StorageError,
@@ -93,31 +108,58 @@ from jinjiecu.errors import (
 from jinjiecu.serialization import unstructure
 from jinjiecu.storage import integrity
 from jinjiecu.storage.integrity import (
+    AUDIT,
+    GENESIS,
+    NOTICE,
     RECORD,
+    TRANSITION,
     ChainLink,
     Checkpoint,
     PendingAudit,
     StoredEntry,
+    audit_key,
+    audit_value,
     canonical,
     record_key,
     sharing_data_texts,
     transition_audits,
+    transition_content,
     transition_entries,
 )
 from jinjiecu.storage.notices import HolidayNotices, NoticeEntry, counting_rules
 
 __all__ = [
+    "AUDIT_ENTRIES",
+    "CHAIN_HEADS",
+    "CHAIN_LINKS",
     "FINANCE_KINDS",
+    "HOLIDAY_NOTICES",
+    "IDEMPOTENCY_KEYS",
+    "INTERNAL_KINDS",
     "KINDS",
     "MAX_PAGE",
+    "PROBLEM_HISTORIES",
+    "RECORD_VERSIONS",
     "UNNAMED_ACTOR",
+    "AuditRecord",
     "AuditTrail",
+    "ChainHeadRecord",
+    "ChainLinkRecord",
+    "IdempotencyRecord",
+    "IdempotencyStorage",
     "IndexValues",
+    "IntegrityStorage",
+    "NoticeRecord",
+    "NoticeStorage",
+    "ProblemHistory",
     "ProblemRecords",
+    "ProblemStorage",
     "Query",
     "RecordKind",
+    "RecordVersion",
     "Records",
     "Session",
+    "SessionCore",
     "Store",
     "Transaction",
     "Versioned",
@@ -405,152 +447,337 @@ class Versioned(Generic[T]):
     version: int
 
 
-class Session(abc.ABC):
-    """One transaction's primitive operations; each adapter implements this.
+# ====================================================================== the adapter contract
+#
+# A session is the core (SessionCore: versioned records of a kind) plus four groups of
+# methods (ProblemStorage, IdempotencyStorage, NoticeStorage, IntegrityStorage) whose
+# default implementations are written on the core, storing what they keep as records of
+# the internal kinds below. An adapter implements the core and overrides what it does
+# faster or natively; the built-in stores override every group.
 
+
+@attrs.frozen(kw_only=True)
+class ProblemHistory:
+    """A problem as the default :class:`ProblemStorage` keeps it: its id and its transitions.
+
+    Nothing derived is stored: the problem is rebuilt with
+    :meth:`~jinjiecu.domain.problem.Problem.from_history` whenever it is read.
+    """
+
+    id: ProblemId
+    transitions: tuple[Transition, ...] = attrs.field(converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class IdempotencyRecord:
+    """What the save with idempotency key ``id`` produced (default :class:`IdempotencyStorage`)."""
+
+    id: str
+    problem_id: str
+    version: int
+
+
+@attrs.frozen(kw_only=True)
+class ChainLinkRecord:
+    """One link of the hash chain (default :class:`IntegrityStorage`).
+
+    ``id`` is ``seq`` written with 20 digits, so that ids in code point order
+    are links in sequence order.
+    """
+
+    id: str
+    seq: int
+    kind: str
+    key: str
+    digest: str
+
+
+@attrs.frozen(kw_only=True)
+class ChainHeadRecord:
+    """The chain's head, the one record of its kind (default :class:`IntegrityStorage`)."""
+
+    id: str
+    seq: int
+    digest: str
+
+
+@attrs.frozen(kw_only=True)
+class AuditRecord:
+    """One audit entry; ``id`` is its sequence number written with 20 digits."""
+
+    id: str
+    entry: AuditEntry
+
+
+@attrs.frozen(kw_only=True)
+class NoticeRecord:
+    """One version of a year's holiday notice; ``id`` is its chain key (``"2027#1"``)."""
+
+    id: str
+    entry: NoticeEntry
+
+
+@attrs.frozen(kw_only=True)
+class RecordVersion:
+    """One version of a finance record, kept for the hash chain (default :class:`IntegrityStorage`).
+
+    ``id`` is the version's chain key (``"bridge_fund/f-1#2"``); ``value`` is
+    the record as the serialisation converter unstructures it.
+    """
+
+    id: str
+    kind: str
+    record_id: str
+    version: int
+    value: dict[str, Any]
+
+
+def _internal(name: str, cls: type[T], id_type: type[I]) -> RecordKind[T, I]:
+    return _kind(name, cls, id_type, lambda _record: IndexValues())
+
+
+PROBLEM_HISTORIES = _internal("problem", ProblemHistory, ProblemId)
+"""Problems kept by the default :class:`ProblemStorage`, one :class:`ProblemHistory` each."""
+IDEMPOTENCY_KEYS = _internal("idempotency_key", IdempotencyRecord, EntityId)
+"""Idempotency keys kept by the default :class:`IdempotencyStorage`."""
+CHAIN_LINKS = _internal("chain_link", ChainLinkRecord, EntityId)
+"""Links of the hash chain kept by the default :class:`IntegrityStorage`."""
+CHAIN_HEADS = _internal("chain_head", ChainHeadRecord, EntityId)
+"""The chain's head (one record, id ``"head"``) kept by the default :class:`IntegrityStorage`."""
+AUDIT_ENTRIES = _internal("audit_entry", AuditRecord, EntityId)
+"""Audit entries kept by the default :class:`IntegrityStorage`."""
+HOLIDAY_NOTICES = _internal("holiday_notice", NoticeRecord, EntityId)
+"""Every version of every year's holiday notice, kept by the default :class:`NoticeStorage`."""
+RECORD_VERSIONS = _internal("record_version", RecordVersion, EntityId)
+"""Every version of every finance record, kept by the default :class:`IntegrityStorage`."""
+
+INTERNAL_KINDS: tuple[RecordKind[Any, Any], ...] = (
+    PROBLEM_HISTORIES,
+    IDEMPOTENCY_KEYS,
+    CHAIN_LINKS,
+    CHAIN_HEADS,
+    AUDIT_ENTRIES,
+    HOLIDAY_NOTICES,
+    RECORD_VERSIONS,
+)
+"""The kinds the default implementations store through the core, besides :data:`KINDS`.
+
+Named ``problem``, ``idempotency_key``, ``chain_link``, ``chain_head``,
+``audit_entry``, ``holiday_notice`` and ``record_version``; their records are
+attrs classes the serialisation converter reads and writes
+(:class:`ProblemHistory`, :class:`IdempotencyRecord`, :class:`ChainLinkRecord`,
+:class:`ChainHeadRecord`, :class:`AuditRecord`, :class:`NoticeRecord`,
+:class:`RecordVersion`), with no index values. An adapter that relies on a
+default keeps these kinds as it keeps the others, whatever their name.
+"""
+
+_HEAD = "head"
+
+
+def _seq_id(seq: int) -> str:
+    """A chain sequence number as an id that sorts in sequence order."""
+    return f"{seq:020d}"
+
+
+def index_matches(index: IndexValues, wanted: dict[str, Any]) -> bool:
+    """Whether a record's index values match the given :class:`Query` fields (``given()``)."""
+    for name, value in wanted.items():
+        if name == "since":
+            if index.day is None or index.day < value:
+                return False
+        elif name == "until":
+            if index.day is None or index.day > value:
+                return False
+        elif getattr(index, name) != value:
+            return False
+    return True
+
+
+_PROBLEM_FIELDS: dict[str, Callable[[Problem], Any]] = {
+    "region_id": lambda p: p.region_id,
+    "campaign_id": lambda p: p.campaign_id,
+    "work_group_id": lambda p: p.work_group_id,
+    "enterprise_id": lambda p: p.enterprise_id,
+    "state": lambda p: p.state,
+    "category": lambda p: p.category,
+    "scope": lambda p: p.scope,
+    "level": lambda p: p.level,
+    "department_id": lambda p: p.lead_department_id,
+}
+
+
+def problem_matches(problem: Problem, wanted: dict[str, Any]) -> bool:
+    """Whether a problem matches the given :class:`Query` fields (``given()``)."""
+    for name, value in wanted.items():
+        if name in ("since", "until"):
+            day = local_date(problem.registered_at)
+            if (name == "since" and day < value) or (name == "until" and day > value):
+                return False
+        elif _PROBLEM_FIELDS[name](problem) != value:
+            return False
+    return True
+
+
+class SessionCore(abc.ABC):
+    """The core of the adapter contract: versioned records of a :class:`RecordKind`.
+
+    **Core: every adapter implements** :meth:`insert`, :meth:`fetch`,
+    :meth:`replace` and :meth:`scan` (the abstract methods; the conformance
+    suite lists them as :data:`~jinjiecu.testing.conformance.CORE_METHODS`).
+    :meth:`select` and :meth:`count` have defaults that filter :meth:`scan`;
+    override them to ask your database.
+
+    A session is one transaction. Records of every kind in :data:`KINDS` and
+    :data:`INTERNAL_KINDS` come through these methods; keep each kind apart
+    and each record whole (the serialisation converter,
+    :mod:`jinjiecu.serialization`, reads and writes every one of them).
     The public collections validate arguments, so a session receives valid
-    records, ids and queries. Methods raise the library's storage errors
-    (:class:`~jinjiecu.errors.DuplicateError` on an existing id or unique
-    key, :class:`~jinjiecu.errors.ConflictError` on a stale version), never
-    driver errors.
-
-    Each write method is atomic on its own: if it raises, it leaves nothing
-    behind, and the transaction can carry on (the SQL stores use a savepoint
-    per write, the memory store undoes it from its journal). Problems are
-    returned rebuilt with :meth:`~jinjiecu.domain.problem.Problem.from_history`.
+    records, ids and queries. Methods raise the library's storage errors,
+    never driver errors. Each write is atomic on its own: if it raises, it
+    leaves nothing behind and the transaction can carry on.
     """
 
     @abc.abstractmethod
     def insert(self, kind: RecordKind[Any, Any], records: Sequence[Any]) -> None:
-        """Insert new records (version 1)."""
+        """Core (must implement): insert new records at version 1, all or none.
+
+        Raises :class:`~jinjiecu.errors.DuplicateError` (``kind`` the kind's
+        name, ``id`` the record's id or its unique key) for an id already
+        stored or repeated in ``records``, and for an
+        :attr:`IndexValues.unique_key` another record of the kind has;
+        checked in batch order, each record's id before its key.
+        """
 
     @abc.abstractmethod
     def fetch(self, kind: RecordKind[T, Any], record_id: str) -> Versioned[T] | None:
-        """The record with its version, or ``None``."""
+        """Core (must implement): the record with its version, or ``None``."""
 
     @abc.abstractmethod
     def replace(self, kind: RecordKind[Any, Any], record: Any, expected_version: int) -> int:
-        """Replace a record if its stored version is ``expected_version``; return the new one."""
+        """Core (must implement): replace a record if it is at ``expected_version``.
 
-    @abc.abstractmethod
-    def select(self, kind: RecordKind[T, Any], query: Query, limit: int, offset: int) -> list[T]:
-        """Records matching ``query``, ordered by id."""
-
-    @abc.abstractmethod
-    def count(self, kind: RecordKind[Any, Any], query: Query) -> int:
-        """How many records match ``query``."""
-
-    @abc.abstractmethod
-    def insert_problems(self, problems: Sequence[Problem]) -> None:
-        """Insert new problems with all their transitions."""
-
-    @abc.abstractmethod
-    def fetch_problem(self, problem_id: str) -> Problem | None:
-        """The problem, rebuilt from its stored transitions, or ``None``."""
-
-    @abc.abstractmethod
-    def problem_version(self, problem_id: str) -> int | None:
-        """The stored version (number of transitions), or ``None``."""
-
-    @abc.abstractmethod
-    def append(self, problem: Problem, expected_version: int) -> None:
-        """Append ``problem``'s transitions after ``expected_version`` and update its row.
-
-        Raises :class:`~jinjiecu.errors.ConflictError` if the stored version is
-        not ``expected_version`` (checked and written atomically).
+        Returns the new version, ``expected_version + 1``. Raises
+        :class:`~jinjiecu.errors.NotFoundError` if there is no such record,
+        :class:`~jinjiecu.errors.ConflictError` (expected and actual version)
+        if its version is another, and :class:`~jinjiecu.errors.DuplicateError`
+        if its new unique key is another record's; checked and written
+        atomically.
         """
 
     @abc.abstractmethod
-    def select_problems(self, query: Query, limit: int, offset: int) -> list[Problem]:
-        """Problems matching ``query``, ordered by id."""
-
-    @abc.abstractmethod
-    def count_problems(self, query: Query) -> int:
-        """How many problems match ``query``."""
-
     def scan(self, kind: RecordKind[T, Any]) -> Iterator[T]:
-        """Every record of ``kind``, ordered by id (pages through :meth:`select`)."""
-        offset = 0
-        while page := self.select(kind, Query(), MAX_PAGE, offset):
-            yield from page
-            offset += len(page)
+        """Core (must implement): every record of ``kind``, ordered by id in code point order.
+
+        Python's ``sorted`` on the ids gives that order; a database collation
+        may not (use ``COLLATE "C"`` or sort by the id's bytes in UTF-8).
+        """
+
+    def select(self, kind: RecordKind[T, Any], query: Query, limit: int, offset: int) -> list[T]:
+        """Default (override for speed): records matching ``query``, ordered by id, one page.
+
+        Filters :meth:`scan` by the records' index values (:class:`Query` says
+        what each field matches).
+        """
+        wanted = query.given()
+        found = (r for r in self.scan(kind) if index_matches(kind.index(r), wanted))
+        return list(itertools.islice(found, offset, offset + limit))
+
+    def count(self, kind: RecordKind[Any, Any], query: Query) -> int:
+        """Default (override for speed): how many records match ``query`` (filters :meth:`scan`)."""
+        wanted = query.given()
+        return sum(1 for r in self.scan(kind) if index_matches(kind.index(r), wanted))
+
+
+class ProblemStorage(SessionCore):
+    """Problems and their append-only histories. Default: stored as :data:`PROBLEM_HISTORIES`.
+
+    Every method has a default written on the core: a problem is one record
+    of :class:`ProblemHistory` (its transitions), replaced optimistically
+    when transitions are appended, and rebuilt with
+    :meth:`~jinjiecu.domain.problem.Problem.from_history` when read. Override
+    the group to keep problems your own way (then override all of it, and
+    :meth:`IntegrityStorage.stored_entries` reads them through
+    :meth:`scan_problems`).
+    """
+
+    def insert_problems(self, problems: Sequence[Problem]) -> None:
+        """Default (override for speed): insert new problems with all their transitions.
+
+        All or none; an existing problem raises
+        :class:`~jinjiecu.errors.DuplicateError` (kind ``"problem"``).
+        """
+        self.insert(
+            PROBLEM_HISTORIES,
+            [ProblemHistory(id=p.id, transitions=p.transitions) for p in problems],
+        )
+
+    def fetch_problem(self, problem_id: str) -> Problem | None:
+        """Default (override for speed): the problem, rebuilt from its stored transitions."""
+        found = self.fetch(PROBLEM_HISTORIES, problem_id)
+        return None if found is None else Problem.from_history(found.record.transitions)
+
+    def problem_version(self, problem_id: str) -> int | None:
+        """Default (override for speed): the stored version (number of transitions), or ``None``."""
+        found = self.fetch(PROBLEM_HISTORIES, problem_id)
+        return None if found is None else len(found.record.transitions)
+
+    def append(self, problem: Problem, expected_version: int) -> None:
+        """Default (override for speed): append the transitions after ``expected_version``.
+
+        Raises :class:`~jinjiecu.errors.NotFoundError` for a problem not
+        stored and :class:`~jinjiecu.errors.ConflictError` if the stored
+        version is not ``expected_version``, checked and written atomically
+        (the default replaces the history at the record version it read).
+        """
+        found = self.fetch(PROBLEM_HISTORIES, problem.id)
+        if found is None:
+            raise NotFoundError(kind="problem", id=problem.id)
+        stored = found.record.transitions
+        if len(stored) != expected_version:
+            raise ConflictError(
+                kind="problem",
+                id=problem.id,
+                expected_version=expected_version,
+                actual_version=len(stored),
+            )
+        history = ProblemHistory(
+            id=problem.id, transitions=stored + problem.transitions[expected_version:]
+        )
+        try:
+            self.replace(PROBLEM_HISTORIES, history, found.version)
+        except ConflictError:
+            # Another transaction appended meanwhile: report the problem's versions.
+            actual = self.problem_version(problem.id)
+            raise ConflictError(
+                kind="problem",
+                id=problem.id,
+                expected_version=expected_version,
+                actual_version=expected_version if actual is None else actual,
+            ) from None
+
+    def select_problems(self, query: Query, limit: int, offset: int) -> list[Problem]:
+        """Default (override for speed): problems matching ``query``, ordered by id, one page."""
+        wanted = query.given()
+        found = (p for p in self.scan_problems() if problem_matches(p, wanted))
+        return list(itertools.islice(found, offset, offset + limit))
+
+    def count_problems(self, query: Query) -> int:
+        """Default (override for speed): how many problems match ``query``."""
+        wanted = query.given()
+        return sum(1 for p in self.scan_problems() if problem_matches(p, wanted))
 
     def scan_problems(self) -> Iterator[Problem]:
-        """Every problem, ordered by id (pages through :meth:`select_problems`)."""
-        offset = 0
-        while page := self.select_problems(Query(), MAX_PAGE, offset):
-            yield from page
-            offset += len(page)
-
-    @abc.abstractmethod
-    def idempotency_result(self, key: str) -> tuple[str, int] | None:
-        """The (problem id, version) a save with ``key`` produced, or ``None``."""
-
-    def rebuild_read_model(self) -> int:
-        """Rewrite where each problem stands now from a replay of its history.
-
-        Returns how many problems' rows were wrong and rewritten. A store that
-        keeps no such rows (the memory store holds its problems folded) has
-        nothing to rebuild: 0.
-        """
-        return 0
-
-    @abc.abstractmethod
-    def remember(self, key: str, problem_id: str, version: int) -> None:
-        """Record that the save with ``key`` produced ``version`` of ``problem_id``."""
-
-    # The hash chain and the audit trail (see jinjiecu.storage.integrity). Finance
-    # records (FINANCE_KINDS) keep every version: ``insert`` and ``replace`` store
-    # each version where ``stored_entries`` can read it back.
-
-    @abc.abstractmethod
-    def chain_head(self) -> Checkpoint:
-        """The chain's head as stored (``seq`` 0 and the genesis digest when empty).
-
-        A writer calls it before :meth:`write_chain`; where writers can run at
-        once (PostgreSQL), it locks the head until the transaction ends.
-        """
-
-    @abc.abstractmethod
-    def write_chain(self, links: Sequence[ChainLink]) -> None:
-        """Append ``links`` (numbered on from the head) and move the head to the last."""
-
-    @abc.abstractmethod
-    def chain_links(self) -> Iterator[ChainLink]:
-        """Every chain link, in sequence order."""
-
-    @abc.abstractmethod
-    def stored_entries(self) -> Iterator[StoredEntry]:
-        """Every chained entry as read back from the stored data, in any order.
-
-        Transitions, finance-record versions and audit entries, each with its
-        canonical text (:func:`~jinjiecu.storage.integrity.canonical`) built
-        from what is stored, and a ``fault`` when the rows derived from it
-        (a problem's row, a transition's standing, a record's current row and
-        index values) do not match it.
-        """
-
-    # Holiday notices (see jinjiecu.storage.notices): every version of every year's
-    # notice, appended; the chain entry is written by the caller.
-
-    @abc.abstractmethod
-    def insert_notice(self, entry: NoticeEntry) -> None:
-        """Store one version of a year's notice.
-
-        Raises :class:`~jinjiecu.errors.ConflictError` if the year already
-        has that version (a concurrent writer got there first).
-        """
-
-    @abc.abstractmethod
-    def select_notices(self) -> list[NoticeEntry]:
-        """Every version of every year's notice, in any order."""
+        """Default (override for speed): every problem, ordered by id."""
+        for history in self.scan(PROBLEM_HISTORIES):
+            yield Problem.from_history(history.transitions)
 
     def problems_counted_from(self, day: dt.date) -> Iterator[Problem]:
-        """Problems whose deadline was counted over days from ``day`` on, ordered by id.
+        """Default (override for speed): problems whose deadline was counted from ``day`` on.
 
         Those whose current deadline is on or after ``day``, and those resumed
         on or after it (a pause counted over those days moved their deadline,
-        wherever it fell). Scans every problem; SQL stores ask the database.
+        wherever it fell), ordered by id. Scans every problem; SQL stores ask
+        the database.
         """
         found = []
         for problem in self.scan_problems():
@@ -563,17 +790,247 @@ class Session(abc.ABC):
                 found.append(problem)
         return iter(found)
 
-    @abc.abstractmethod
+    def rebuild_read_model(self) -> int:
+        """Default: rewrite where each problem stands now from a replay of its history.
+
+        Returns how many problems' rows were wrong and rewritten. A store that
+        keeps no such rows (the default, and the memory store, which holds its
+        problems folded) has nothing to rebuild: 0. Override it if you keep
+        rows derived from the histories.
+        """
+        return 0
+
+
+class IdempotencyStorage(SessionCore):
+    """Idempotency keys of problem saves. Default: stored as :data:`IDEMPOTENCY_KEYS`."""
+
+    def idempotency_result(self, key: str) -> tuple[str, int] | None:
+        """Default (override for speed): the (problem id, version) a save with ``key`` produced."""
+        found = self.fetch(IDEMPOTENCY_KEYS, key)
+        return None if found is None else (found.record.problem_id, found.record.version)
+
+    def remember(self, key: str, problem_id: str, version: int) -> None:
+        """Default (override for speed): record that the save with ``key`` produced ``version``.
+
+        A key already remembered raises :class:`~jinjiecu.errors.DuplicateError`
+        (kind ``"idempotency key"``); callers ask :meth:`idempotency_result` first.
+        """
+        record = IdempotencyRecord(id=key, problem_id=problem_id, version=version)
+        try:
+            self.insert(IDEMPOTENCY_KEYS, [record])
+        except DuplicateError:
+            raise DuplicateError(kind="idempotency key", id=key) from None
+
+
+class NoticeStorage(SessionCore):
+    """Holiday notices (see :mod:`jinjiecu.storage.notices`). Default: :data:`HOLIDAY_NOTICES`.
+
+    Every version of every year's notice, appended; the chain entry is
+    written by the caller.
+    """
+
+    def insert_notice(self, entry: NoticeEntry) -> None:
+        """Default (override for speed): store one version of a year's notice.
+
+        Raises :class:`~jinjiecu.errors.ConflictError` (kind ``"holiday
+        notice"``) if the year already has that version (a concurrent writer
+        got there first).
+        """
+        try:
+            self.insert(HOLIDAY_NOTICES, [NoticeRecord(id=entry.key, entry=entry)])
+        except DuplicateError:
+            found = max(e.version for e in self.select_notices() if e.year == entry.year)
+            raise ConflictError(
+                kind="holiday notice",
+                id=str(entry.year),
+                expected_version=entry.version - 1,
+                actual_version=found,
+            ) from None
+
+    def select_notices(self) -> list[NoticeEntry]:
+        """Default (override for speed): every version of every year's notice, in any order."""
+        return [record.entry for record in self.scan(HOLIDAY_NOTICES)]
+
+
+class IntegrityStorage(SessionCore):
+    """The hash chain, the audit trail and the entries they cover (tamper evidence).
+
+    See :mod:`jinjiecu.storage.integrity`. Every method has a default
+    written on the core: links are records of :data:`CHAIN_LINKS`; the head
+    is one record of :data:`CHAIN_HEADS`, replaced optimistically, so two
+    writers can never both extend the chain from the same head; audit
+    entries are records of :data:`AUDIT_ENTRIES`; each version of a finance
+    record is a record of :data:`RECORD_VERSIONS`. Where transactions run at
+    once, serialise writers (as the memory store does) or override
+    :meth:`chain_head` to lock the head until the transaction ends (as the
+    PostgreSQL store does); otherwise a racing writer fails with
+    :class:`~jinjiecu.errors.ConflictError`. The library computes every
+    digest; the session only stores and returns them.
+    """
+
+    def chain_head(self) -> Checkpoint:
+        """Default (override to lock): the chain's head as stored.
+
+        ``seq`` 0 and the genesis digest when the chain is empty. A writer
+        calls it before :meth:`write_chain`; where writers can run at once
+        (PostgreSQL), an override locks the head until the transaction ends.
+        """
+        found = self.fetch(CHAIN_HEADS, _HEAD)
+        if found is None:
+            return Checkpoint(seq=0, digest=GENESIS)
+        return Checkpoint(seq=found.record.seq, digest=found.record.digest)
+
+    def write_chain(self, links: Sequence[ChainLink]) -> None:
+        """Default (override for speed): append ``links`` and move the head to the last.
+
+        The default moves the head first (at the record version it read, so a
+        racing writer conflicts), then inserts the links; if that fails, it
+        puts the head back, so nothing is left behind.
+        """
+        if not links:
+            return
+        last = links[-1]
+        found = self.fetch(CHAIN_HEADS, _HEAD)
+        head = ChainHeadRecord(id=_HEAD, seq=last.seq, digest=last.digest)
+        if found is None:
+            self.insert(CHAIN_HEADS, [head])
+        else:
+            self.replace(CHAIN_HEADS, head, found.version)
+        rows = [
+            ChainLinkRecord(
+                id=_seq_id(link.seq), seq=link.seq, kind=link.kind, key=link.key, digest=link.digest
+            )
+            for link in links
+        ]
+        try:
+            self.insert(CHAIN_LINKS, rows)
+        except BaseException:
+            before = (
+                ChainHeadRecord(id=_HEAD, seq=0, digest=GENESIS) if found is None else found.record
+            )
+            moved = self.fetch(CHAIN_HEADS, _HEAD)
+            if moved is not None:
+                self.replace(CHAIN_HEADS, before, moved.version)
+            raise
+
+    def chain_links(self) -> Iterator[ChainLink]:
+        """Default (override for speed): every chain link, in sequence order."""
+        for record in self.scan(CHAIN_LINKS):
+            yield ChainLink(seq=record.seq, kind=record.kind, key=record.key, digest=record.digest)
+
+    def keep_versions(self, kind: RecordKind[Any, Any], versions: Sequence[Versioned[Any]]) -> None:
+        """Default: keep these versions of finance records for :meth:`stored_entries`.
+
+        Called after each :meth:`~SessionCore.insert` and
+        :meth:`~SessionCore.replace` of a finance record
+        (:data:`FINANCE_KINDS`), in the same transaction: the hash chain
+        covers every version, so every version is kept. The default stores
+        each as a :class:`RecordVersion`. A store that keeps versions inside
+        its own ``insert`` and ``replace`` (the built-in ones) overrides this
+        to do nothing, and :meth:`stored_entries` to read them.
+        """
+        self.insert(
+            RECORD_VERSIONS,
+            [
+                RecordVersion(
+                    id=record_key(kind.name, str(kind.id_of(v.record)), v.version),
+                    kind=kind.name,
+                    record_id=str(kind.id_of(v.record)),
+                    version=v.version,
+                    value=unstructure(v.record),
+                )
+                for v in versions
+            ],
+        )
+
     def insert_audit(self, entries: Sequence[AuditEntry]) -> None:
-        """Store audit entries (already numbered and chained)."""
+        """Default (override for speed): store audit entries (already numbered and chained)."""
+        self.insert(AUDIT_ENTRIES, [AuditRecord(id=_seq_id(e.seq), entry=e) for e in entries])
 
-    @abc.abstractmethod
     def select_audit(self, limit: int, offset: int) -> list[AuditEntry]:
-        """Audit entries in sequence order."""
+        """Default (override for speed): audit entries in sequence order, one page."""
+        return [record.entry for record in self.select(AUDIT_ENTRIES, Query(), limit, offset)]
 
-    @abc.abstractmethod
     def count_audit(self) -> int:
-        """How many audit entries there are."""
+        """Default (override for speed): how many audit entries there are."""
+        return self.count(AUDIT_ENTRIES, Query())
+
+    def stored_entries(self) -> Iterator[StoredEntry]:
+        """Default (override with your own reads): every chained entry as stored, in any order.
+
+        Transitions, finance-record versions, holiday notices and audit
+        entries, each with its canonical text
+        (:func:`~jinjiecu.storage.integrity.canonical`) built from what is
+        stored, and a ``fault`` when what is derived from it (a record's
+        current version) does not match it. The default reads transitions
+        through :meth:`ProblemStorage.scan_problems`, notices through
+        :meth:`NoticeStorage.select_notices`, audit entries through
+        :meth:`select_audit`, and finance-record versions from
+        :data:`RECORD_VERSIONS` (what the default :meth:`keep_versions`
+        writes: override the two together).
+        """
+        session = cast("Session", self)  # mixed into Session: reads the other groups
+        for problem in session.scan_problems():
+            for transition in problem.transitions:
+                key, content = transition_content(transition)
+                yield StoredEntry(kind=TRANSITION, key=key, content=content)
+        yield from _stored_versions(self)
+        for notice in session.select_notices():
+            yield StoredEntry(kind=NOTICE, key=notice.key, content=notice.chain_content())
+        offset = 0
+        while page := self.select_audit(MAX_PAGE, offset):
+            offset += len(page)
+            for entry in page:
+                key = audit_key(entry.seq)
+                content = canonical(AUDIT, key, audit_value(entry))
+                yield StoredEntry(kind=AUDIT, key=key, content=content)
+
+
+def _stored_versions(session: SessionCore) -> Iterator[StoredEntry]:
+    """Finance-record versions kept by the default :meth:`IntegrityStorage.keep_versions`."""
+    versions = list(session.scan(RECORD_VERSIONS))
+    latest: dict[tuple[str, str], int] = {}
+    for v in versions:
+        slot = (v.kind, v.record_id)
+        latest[slot] = max(v.version, latest.get(slot, 0))
+    kinds = {kind.name: kind for kind in KINDS}
+    for v in versions:
+        key = record_key(v.kind, v.record_id, v.version)
+        content = canonical(RECORD, key, v.value)
+        fault = ""
+        if latest[v.kind, v.record_id] == v.version:
+            kind = kinds.get(v.kind)
+            current = None if kind is None else session.fetch(kind, v.record_id)
+            if (
+                current is None
+                or current.version != v.version
+                or canonical(RECORD, key, unstructure(current.record)) != content
+            ):
+                fault = "the current record does not match its latest version"
+        yield StoredEntry(kind=RECORD, key=key, content=content, fault=fault)
+
+
+class Session(ProblemStorage, IdempotencyStorage, NoticeStorage, IntegrityStorage):
+    """One transaction's reads and writes: the whole adapter contract. Subclass it.
+
+    It is :class:`SessionCore` (implement :meth:`~SessionCore.insert`,
+    :meth:`~SessionCore.fetch`, :meth:`~SessionCore.replace` and
+    :meth:`~SessionCore.scan`) plus the groups whose every method has a
+    default written on the core: :class:`ProblemStorage`,
+    :class:`IdempotencyStorage`, :class:`NoticeStorage` and
+    :class:`IntegrityStorage`. Override any method to do it faster or
+    natively; the memory and SQL stores override every method they do
+    faster, keeping their own tables. New capabilities come as new methods
+    with defaults, so an adapter written against the core keeps working.
+
+    Rules every session keeps, defaults included: an existing id or unique
+    key raises :class:`~jinjiecu.errors.DuplicateError`, a stale version
+    :class:`~jinjiecu.errors.ConflictError`, never a driver error; each write
+    method is atomic on its own (if it raises, it leaves nothing behind and
+    the transaction carries on: the SQL stores use a savepoint per write,
+    the memory store undoes it from its journal); problems are returned
+    rebuilt with :meth:`~jinjiecu.domain.problem.Problem.from_history`.
+    """
 
 
 Runner = Callable[[Callable[[Session], Any]], Any]
@@ -703,6 +1160,8 @@ class Records(Generic[T, I]):
 
         def write(session: Session) -> None:
             session.insert(kind, [record])
+            if kind.name in FINANCE_KINDS:
+                session.keep_versions(kind, [Versioned(record, 1)])
             audit = PendingAudit(
                 actor=who, action="add", object_kind=kind.name, object_id=str(kind.id_of(record))
             )
@@ -723,6 +1182,8 @@ class Records(Generic[T, I]):
 
         def write(session: Session) -> None:
             session.insert(kind, batch)
+            if kind.name in FINANCE_KINDS:
+                session.keep_versions(kind, [Versioned(record, 1) for record in batch])
             audit = PendingAudit(
                 actor=who,
                 action="add_many",
@@ -767,6 +1228,8 @@ class Records(Generic[T, I]):
 
         def write(session: Session) -> int:
             version = session.replace(kind, record, expected_version)
+            if kind.name in FINANCE_KINDS:
+                session.keep_versions(kind, [Versioned(record, version)])
             audit = PendingAudit(
                 actor=who,
                 action="update",

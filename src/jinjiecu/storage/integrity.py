@@ -438,7 +438,7 @@ def extend_chain(
 ) -> list[ChainLink]:
     """Append entries ``(kind, key, canonical text)``, then audit entries, to the chain.
 
-    The session's :meth:`~jinjiecu.storage.base.Session.chain_head` takes the
+    The session's :meth:`~jinjiecu.storage.base.IntegrityStorage.chain_head` takes the
     head (locking it where the database needs that), so writers take
     sequence numbers one after another. Audit entries are numbered, stamped
     with ``at`` (now, by default), written and chained after the entries.

@@ -21,7 +21,7 @@ import threading
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jinjiecu.domain.clock import local_date, now
+from jinjiecu.domain.clock import now
 from jinjiecu.domain.policy import ALLOW_ALL
 from jinjiecu.errors import ConflictError, DuplicateError, NotFoundError, StorageError
 from jinjiecu.serialization import unstructure
@@ -34,6 +34,8 @@ from jinjiecu.storage.base import (
     Session,
     Store,
     Versioned,
+    index_matches,
+    problem_matches,
 )
 from jinjiecu.storage.integrity import (
     AUDIT,
@@ -215,7 +217,7 @@ class _MemorySession(Session):
         found = [
             (record_id, record)
             for record_id, (record, _version, index) in table.items()
-            if _index_matches(index, wanted)
+            if index_matches(index, wanted)
         ]
         return sorted(found, key=lambda item: item[0])
 
@@ -259,7 +261,7 @@ class _MemorySession(Session):
 
     def _matching_problems(self, query: Query) -> list[Problem]:
         wanted = query.given()
-        found = [p for p in self._store._problems.values() if _problem_matches(p, wanted)]
+        found = [p for p in self._store._problems.values() if problem_matches(p, wanted)]
         return sorted(found, key=lambda problem: problem.id)
 
     def scan(self, kind: RecordKind[T, Any]) -> Iterator[T]:
@@ -290,6 +292,9 @@ class _MemorySession(Session):
                 self._set(chain, link.seq, link)
             last = links[-1]
             self._set(self._store._head, "head", Checkpoint(seq=last.seq, digest=last.digest))
+
+    def keep_versions(self, kind: RecordKind[Any, Any], versions: Sequence[Versioned[Any]]) -> None:
+        """Nothing to do: ``insert`` and ``replace`` keep every version of a finance record."""
 
     def chain_links(self) -> Iterator[ChainLink]:
         chain = self._store._chain
@@ -353,40 +358,3 @@ class _MemorySession(Session):
 
     def count_audit(self) -> int:
         return len(self._store._audit)
-
-
-def _index_matches(index: IndexValues, wanted: dict[str, Any]) -> bool:
-    for name, value in wanted.items():
-        if name == "since":
-            if index.day is None or index.day < value:
-                return False
-        elif name == "until":
-            if index.day is None or index.day > value:
-                return False
-        elif getattr(index, name) != value:
-            return False
-    return True
-
-
-_PROBLEM_FIELDS: dict[str, Callable[[Problem], Any]] = {
-    "region_id": lambda p: p.region_id,
-    "campaign_id": lambda p: p.campaign_id,
-    "work_group_id": lambda p: p.work_group_id,
-    "enterprise_id": lambda p: p.enterprise_id,
-    "state": lambda p: p.state,
-    "category": lambda p: p.category,
-    "scope": lambda p: p.scope,
-    "level": lambda p: p.level,
-    "department_id": lambda p: p.lead_department_id,
-}
-
-
-def _problem_matches(problem: Problem, wanted: dict[str, Any]) -> bool:
-    for name, value in wanted.items():
-        if name in ("since", "until"):
-            day = local_date(problem.registered_at)
-            if (name == "since" and day < value) or (name == "until" and day > value):
-                return False
-        elif _PROBLEM_FIELDS[name](problem) != value:
-            return False
-    return True

@@ -1080,6 +1080,13 @@ class SQLSession(Session):
         number: int = self.rows(f"SELECT count(*) FROM records{clause}", params)[0][0]
         return number
 
+    def scan(self, kind: RecordKind[Any, Any]) -> Iterator[Any]:
+        """Every record of ``kind``, ordered by id (pages through :meth:`select`)."""
+        offset = 0
+        while page := self.select(kind, Query(), MAX_PAGE, offset):
+            yield from page
+            offset += len(page)
+
     # ------------------------------------------------------------------ problems
 
     def insert_problems(self, problems: Sequence[Problem]) -> None:
@@ -1178,6 +1185,13 @@ class SQLSession(Session):
         number: int = self.rows(f"SELECT count(*) FROM problems{clause}", params)[0][0]
         return number
 
+    def scan_problems(self) -> Iterator[Problem]:
+        """Every problem, ordered by id (pages through :meth:`select_problems`)."""
+        offset = 0
+        while page := self.select_problems(Query(), MAX_PAGE, offset):
+            yield from page
+            offset += len(page)
+
     def rebuild_read_model(self) -> int:
         """Rewrite each problem's row that differs from a replay of its history; how many."""
         fixed = 0
@@ -1235,6 +1249,9 @@ class SQLSession(Session):
             self.change(
                 "UPDATE chain_head SET seq = ?, digest = ? WHERE id = 1", [last.seq, last.digest]
             )
+
+    def keep_versions(self, kind: RecordKind[Any, Any], versions: Sequence[Versioned[Any]]) -> None:
+        """Nothing to do: :meth:`insert` and :meth:`replace` keep every finance-record version."""
 
     def chain_links(self) -> Iterator[ChainLink]:
         """Every link, in order."""

@@ -1,9 +1,17 @@
 """The store conformance suite: every rule of the store contract, as tests any adapter runs.
 
 Every store that ships with jinjiecu (memory, SQLite, PostgreSQL) passes this
-suite, and a store of your own passes it the same way. Subclass
-:class:`StoreConformance` in a test module of yours, under a name pytest
-collects (``Test...``), and give it one fixture, ``store``::
+suite, and a store of your own passes it the same way. Your session
+implements the core of the contract, :data:`CORE_METHODS` (``insert``,
+``fetch``, ``replace`` and ``scan`` of
+:class:`~jinjiecu.storage.base.SessionCore`); every other method of
+:class:`~jinjiecu.storage.base.Session` has a default written on them, which
+you may override for speed. The suite checks the defaults and your overrides
+alike, and its first test checks that your session implements every core
+method.
+
+Subclass :class:`StoreConformance` in a test module of yours, under a name
+pytest collects (``Test...``), and give it one fixture, ``store``::
 
     class TestMyStore(StoreConformance):
         @pytest.fixture
@@ -22,8 +30,9 @@ stores). For pytest's detailed assertion messages, add
 ``pytest.register_assert_rewrite("jinjiecu.testing.conformance")`` to your
 ``conftest.py``.
 
-What is checked, kind by kind (every kind of :data:`~jinjiecu.storage.base.KINDS`,
-with records drawn from :mod:`jinjiecu.testing.strategies`) and for problems:
+What is checked: the session implements :data:`CORE_METHODS`; then, kind by
+kind (every kind of :data:`~jinjiecu.storage.base.KINDS`, with records drawn
+from :mod:`jinjiecu.testing.strategies`) and for problems:
 
 - records round-trip exactly (``==``, and the same wire form: decimals keep
   their exponent, moments their UTC offset, text every code point);
@@ -82,8 +91,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from jinjiecu.domain.calendar import HolidayNotice, china_calendar, statutory_holidays
 from jinjiecu.domain.clock import CHINA_TZ, end_of_day, local_date, now
@@ -151,6 +159,8 @@ from jinjiecu.storage.base import (
     Query,
     RecordKind,
     Records,
+    Session,
+    SessionCore,
     Store,
     Transaction,
 )
@@ -164,7 +174,25 @@ if TYPE_CHECKING:
 
     from jinjiecu.domain.events import EventData
 
-__all__ = ["HOSTILE_IDS", "HOSTILE_NAMES", "HOSTILE_TEXTS", "StoreConformance"]
+__all__ = ["CORE_METHODS", "HOSTILE_IDS", "HOSTILE_NAMES", "HOSTILE_TEXTS", "StoreConformance"]
+
+CORE_METHODS: tuple[str, ...] = ("insert", "fetch", "replace", "scan")
+"""The session methods every adapter implements (the abstract methods of the core).
+
+``insert``, ``fetch``, ``replace`` and ``scan`` of
+:class:`~jinjiecu.storage.base.SessionCore`, on versioned records of a
+:class:`~jinjiecu.storage.base.RecordKind` (the kinds of
+:data:`~jinjiecu.storage.base.KINDS` and
+:data:`~jinjiecu.storage.base.INTERNAL_KINDS`). Every other session method
+belongs to a group with defaults written on these
+(:class:`~jinjiecu.storage.base.ProblemStorage`,
+:class:`~jinjiecu.storage.base.IdempotencyStorage`,
+:class:`~jinjiecu.storage.base.NoticeStorage`,
+:class:`~jinjiecu.storage.base.IntegrityStorage`, and ``select`` and
+``count`` of the core itself).
+:meth:`StoreConformance.test_the_session_implements_every_core_method` checks
+the store's session class against this list.
+"""
 
 # ============================================================== test data
 
@@ -576,7 +604,21 @@ class StoreConformance:
         )
         chosen(given(*given_strategies)(test))()
 
-    # ---------------------------------------------------------- the fixture
+    # ---------------------------------------------------------- the core and the fixture
+
+    def test_the_session_implements_every_core_method(self, store: Store) -> None:
+        session_class: type[object] = store.read(type)
+        assert issubclass(session_class, Session), (
+            f"{session_class.__name__} must subclass jinjiecu.storage.base.Session "
+            "(the core plus the groups with defaults)"
+        )
+        assert frozenset(CORE_METHODS) == SessionCore.__abstractmethods__
+        missing = [
+            name
+            for name in CORE_METHODS
+            if getattr(getattr(session_class, name), "__isabstractmethod__", False)
+        ]
+        assert not missing, f"{session_class.__name__} does not implement core methods {missing}"
 
     def test_the_store_fixture_gives_an_empty_open_store(self, store: Store) -> None:
         assert isinstance(store, Store)

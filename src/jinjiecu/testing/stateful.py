@@ -64,8 +64,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 import hypothesis
-from hypothesis import HealthCheck
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
@@ -106,8 +105,7 @@ from jinjiecu.storage.base import (
 )
 from jinjiecu.storage.integrity import verify
 from jinjiecu.storage.memory import MemoryStore
-from jinjiecu.testing import strategies
-from jinjiecu.testing import strategies as finance
+from jinjiecu.testing import strategies, strategies as finance
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
