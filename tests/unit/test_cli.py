@@ -16,8 +16,8 @@ from hypothesis import given, strategies as st
 
 from jinjiecu import __version__
 from jinjiecu.cli import ExitCode, main
-from jinjiecu.cli._commands import DIMENSIONS_HELP
 from jinjiecu.cli._progress import Progress
+from jinjiecu.cli._stats import DIMENSIONS_HELP
 from jinjiecu.cli._text import parse_day, parse_moment, table, width, wrap
 from jinjiecu.domain.calendar import china_calendar
 from jinjiecu.domain.clock import CHINA_TZ, end_of_day
@@ -595,7 +595,7 @@ def test_other_failures_become_messages(
     code: int,
     fragment: str,
 ) -> None:
-    monkeypatch.setattr("jinjiecu.cli._commands.run_init", _raise(error))
+    monkeypatch.setattr("jinjiecu.cli._store.run_init", _raise(error))
     got, _, err = run(capsys, "init", "--store", "memory://")
     assert got == code
     assert "Traceback" not in err
@@ -605,7 +605,7 @@ def test_other_failures_become_messages(
 def test_an_internal_error_asks_for_the_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("jinjiecu.cli._commands.run_init", _raise(RuntimeError("boom")))
+    monkeypatch.setattr("jinjiecu.cli._store.run_init", _raise(RuntimeError("boom")))
     _, _, err = run(capsys, "init")
     assert "--debug" in err
     _, _, err = run(capsys, "init", "--debug")

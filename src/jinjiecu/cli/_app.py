@@ -241,10 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``jinjiecu`` argument parser, with every subcommand."""
     from jinjiecu.cli import (  # noqa: PLC0415 - keeps `import jinjiecu.cli` light
         _calendar,
-        _commands as c,
+        _demo,
         _files,
         _import,
         _maintenance,
+        _store,
     )
 
     parser = _Parser(
@@ -270,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
         "init",
         "创建数据库或升级其结构。",
         "Create the store, or upgrade its schema to this version.",
-        c.run_init,
+        _store.run_init,
     )
     json_option(init)
     demo = commands.add(
@@ -278,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
         "把2019年德州市集中行动样例写入数据库（已有则不重复），并打印截至11月13日的主要数字。",
         "Load the sample 2019 Dezhou drive into the store (once) and print its headline "
         "figures as of 13 November 2019.",
-        c.run_demo,
+        _demo.run_demo,
         epilog="例 example:\n  jinjiecu demo\n  jinjiecu demo --store sqlite:///demo.db --lang en",
     )
     demo.add_argument(
@@ -297,15 +298,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_stats(commands: _Commands) -> None:
-    from jinjiecu.cli import _commands as c  # noqa: PLC0415
+    from jinjiecu.cli import _stats  # noqa: PLC0415
 
     stats = commands.add(
         "stats",
         "统计：截至某日的问题办理和进厂入企数字，可按维度分组。",
         "Figures as of a date: problems identified, in progress, solved, rates, overdue; "
         "visits; grouped by a dimension.",
-        c.run_stats,
-        epilog="维度 dimensions (--by): " + c.DIMENSIONS_HELP + "\n\n例 examples:\n"
+        _stats.run_stats,
+        epilog="维度 dimensions (--by): " + _stats.DIMENSIONS_HELP + "\n\n例 examples:\n"
         "  jinjiecu stats --as-of 2019-11-13\n"
         "  jinjiecu stats --as-of 2019年11月13日 --by 工作组\n"
         "  jinjiecu stats --by region --category 融资 --json",
@@ -329,13 +330,13 @@ def _add_stats(commands: _Commands) -> None:
 
 
 def _add_problem(commands: _Commands) -> None:
-    from jinjiecu.cli import _commands as c  # noqa: PLC0415
+    from jinjiecu.cli import _problems  # noqa: PLC0415
 
     problem = commands.add(
         "problem",
         "问题：查询、登记、办理。",
         "Problems: list, show, register and move them through the workflow.",
-        c.run_problem_help,
+        _problems.run_problem_help,
     )
     actions = _Commands(problem, "操作 / actions", "action", "ACTION")
 
@@ -343,7 +344,7 @@ def _add_problem(commands: _Commands) -> None:
         "list",
         "按条件列出问题（当前状态）。",
         "List problems (as they stand now).",
-        c.run_problem_list,
+        _problems.run_problem_list,
     )
     filter_options(listing)
     listing.add_argument(
@@ -358,7 +359,7 @@ def _add_problem(commands: _Commands) -> None:
         "show",
         "显示一个问题及其全部办理记录。",
         "Show a problem with its whole history and the events allowed now.",
-        c.run_problem_show,
+        _problems.run_problem_show,
     )
     show.add_argument("id", metavar="ID", help="问题编号 / problem id")
     show.add_argument(
@@ -370,7 +371,7 @@ def _add_problem(commands: _Commands) -> None:
         "register",
         "登记一个新问题。",
         "Register a new problem.",
-        c.run_problem_register,
+        _problems.run_problem_register,
         epilog="例 example:\n"
         "  jinjiecu problem register --title 项目用地指标不足 --category 土地使用 "
         "--region 乐陵市 --enterprise dz2019-e-001",
@@ -407,8 +408,8 @@ def _add_problem(commands: _Commands) -> None:
         "apply",
         "对一个问题执行办理事件（交办、开始办理、解决、回访、办结……）。",
         "Apply a workflow event to a problem (assign, start, resolve, follow up, close ...).",
-        c.run_problem_apply,
-        epilog=c.event_help(),
+        _problems.run_problem_apply,
+        epilog=_problems.event_help(),
     )
     apply.add_argument("id", metavar="ID", help="问题编号 / problem id")
     apply.add_argument("event", metavar="EVENT", help="事件 / event (English or 中文)")

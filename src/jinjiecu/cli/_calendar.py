@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.cli._app import _date, json_option
-from jinjiecu.cli._commands import notice_actor, opened, read_notice
+from jinjiecu.cli._store import notice_actor, opened, read_notice
 from jinjiecu.cli._text import fail, table
 from jinjiecu.domain.calendar import DaySource
 from jinjiecu.errors import ConflictError, ValidationError

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.cli._app import as_of_type, filter_options, json_option, positive_int
-from jinjiecu.cli._commands import actor_of, build_query, opened, resolve
+from jinjiecu.cli._filters import build_query, resolve
 from jinjiecu.cli._progress import Progress
+from jinjiecu.cli._store import actor_of, opened
 from jinjiecu.cli._text import fail
 
 _DATA, _USAGE, _FILE, _DEPENDENCY = 1, 2, 4, 5

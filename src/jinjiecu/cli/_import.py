@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.cli._app import json_option, moment_type
-from jinjiecu.cli._commands import actor_of, opened, resolve
+from jinjiecu.cli._filters import resolve
 from jinjiecu.cli._progress import Progress
+from jinjiecu.cli._store import actor_of, opened
 from jinjiecu.cli._text import fail
 
 if TYPE_CHECKING:

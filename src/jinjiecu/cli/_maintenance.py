@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jinjiecu.cli._app import json_option
-from jinjiecu.cli._commands import actor_of, opened
+from jinjiecu.cli._store import actor_of, opened
 
 if TYPE_CHECKING:
     import argparse
