@@ -56,10 +56,28 @@ def _target(module: str, name: str, value: Any) -> str:
     routine = _wrapped(value) or value
     if inspect.isclass(routine) or inspect.isfunction(routine):
         if any(part.startswith("_") for part in routine.__module__.split(".")):
-            return f"{module}.{name}"  # documented where a private module's names are exported
+            return f"{_exporting_module(name, value, module)}.{name}"
         return f"{routine.__module__}.{routine.__qualname__}"
     documented = constant_doc(name, value)
     return f"{documented[0] if documented else module}.{name}"
+
+
+def _exporting_module(name: str, value: object, default: str) -> str:
+    """The public module a private module's name is documented in: the deepest that exports it.
+
+    ``Query`` is defined in ``jinjiecu.storage._kinds`` and listed in the
+    ``__all__`` of both ``jinjiecu.storage`` and ``jinjiecu.storage.base``;
+    the reference documents it with the module it belongs to, the deeper one.
+    """
+    exporting = [
+        module_name
+        for module_name, module in list(sys.modules.items())
+        if module_name.startswith("jinjiecu.")
+        and not any(part.startswith("_") for part in module_name.split("."))
+        and name in getattr(module, "__all__", ())
+        and getattr(module, name, None) is value
+    ]
+    return max(exporting, key=lambda m: (m.count("."), m), default=default)
 
 
 def _summary(name: str, value: Any) -> str:

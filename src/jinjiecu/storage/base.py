@@ -30,29 +30,14 @@ errors never escape: adapters map them to
 from __future__ import annotations
 
 import abc
-import datetime as dt
-import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Generic, NoReturn, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar
 
 import attrs
 
-from jinjiecu.domain.campaign import Campaign
-from jinjiecu.domain.clock import local_date, now
-from jinjiecu.domain.enterprise import Enterprise, Project
-from jinjiecu.domain.events import EventData, HandlingLevel, Scope
-from jinjiecu.domain.finance import (
-    AssetDisposal,
-    BridgeFund,
-    CoordinatedFinancing,
-    CreditorCommittee,
-    DebtResolution,
-    LoanRenewal,
-    Whitelist,
-)
-from jinjiecu.domain.guarantees import GuaranteeLink
+from jinjiecu.domain.clock import now
 from jinjiecu.domain.ids import (
     AssetDisposalId,
     BridgeFundId,
@@ -74,7 +59,6 @@ from jinjiecu.domain.ids import (
     WhitelistId,
     WorkGroupId,
 )
-from jinjiecu.domain.org import CampaignOffice, Department, Leader, Region, WorkGroup
 from jinjiecu.domain.policy import ALLOW_ALL, AllowAll, AuditEntry, AuditOutcome, Policy
 from jinjiecu.domain.problem import (
     DEFAULT_RULES,
@@ -82,51 +66,99 @@ from jinjiecu.domain.problem import (
     ActorKind,
     Problem,
     ProblemRules,
-    Transition,
 )
 from jinjiecu.domain.validation import (
-    a_date,
-    as_tuple,
     check,
     check_argument,
     int_in,
-    is_enum,
     is_id,
     name_text,
-    optional,
 )
-from jinjiecu.domain.visit import Visit
-from jinjiecu.domain.workflow import Event, ProblemState
 from jinjiecu.errors import (
     ConflictError,
-    DuplicateError,
     NotFoundError,
     PermissionDeniedError,
     StorageError,
     ValidationError,
 )
 from jinjiecu.serialization import unstructure
-from jinjiecu.storage import integrity
+from jinjiecu.storage import _contract, _kinds, integrity
+
+# Record kinds and queries (_kinds) and the adapter contract (_contract) are defined in
+# private modules and exported here. Names other modules import from here that are not
+# in __all__ are imported "as" themselves, which marks them re-exported for type checkers.
+# ruff: noqa: PLC0414
+from jinjiecu.storage._contract import (
+    AuditRecord,
+    ChainHeadRecord,
+    ChainLinkRecord,
+    IdempotencyRecord,
+    IdempotencyStorage,
+    IntegrityStorage,
+    NoticeRecord,
+    NoticeStorage,
+    ProblemHistory,
+    ProblemStorage,
+    RecordVersion,
+    Session,
+    SessionCore,
+)
+from jinjiecu.storage._kinds import (
+    ASSET_DISPOSALS as ASSET_DISPOSALS,
+    BRIDGE_FUNDS as BRIDGE_FUNDS,
+    CAMPAIGNS as CAMPAIGNS,
+    COORDINATED_FINANCINGS as COORDINATED_FINANCINGS,
+    CREDITOR_COMMITTEES as CREDITOR_COMMITTEES,
+    DEBT_RESOLUTIONS as DEBT_RESOLUTIONS,
+    DEPARTMENTS as DEPARTMENTS,
+    ENTERPRISES as ENTERPRISES,
+    GUARANTEE_LINKS as GUARANTEE_LINKS,
+    LEADERS as LEADERS,
+    LOAN_RENEWALS as LOAN_RENEWALS,
+    OFFICES as OFFICES,
+    PROBLEM_FILTERS as PROBLEM_FILTERS,
+    PROJECTS as PROJECTS,
+    REGIONS as REGIONS,
+    VISITS as VISITS,
+    WHITELISTS as WHITELISTS,
+    WORK_GROUPS as WORK_GROUPS,
+    IndexValues,
+    Query,
+    RecordKind,
+    Versioned,
+    index_matches as index_matches,
+    problem_matches as problem_matches,
+)
 from jinjiecu.storage.integrity import (
-    AUDIT,
-    GENESIS,
-    NOTICE,
     RECORD,
-    TRANSITION,
-    ChainLink,
     Checkpoint,
     PendingAudit,
-    StoredEntry,
-    audit_key,
-    audit_value,
     canonical,
     record_key,
     sharing_data_texts,
     transition_audits,
-    transition_content,
     transition_entries,
 )
-from jinjiecu.storage.notices import HolidayNotices, NoticeEntry, counting_rules
+from jinjiecu.storage.notices import HolidayNotices, counting_rules
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from jinjiecu.domain.campaign import Campaign
+    from jinjiecu.domain.enterprise import Enterprise, Project
+    from jinjiecu.domain.events import EventData
+    from jinjiecu.domain.finance import (
+        AssetDisposal,
+        BridgeFund,
+        CoordinatedFinancing,
+        CreditorCommittee,
+        DebtResolution,
+        LoanRenewal,
+        Whitelist,
+    )
+    from jinjiecu.domain.guarantees import GuaranteeLink
+    from jinjiecu.domain.org import CampaignOffice, Department, Leader, Region, WorkGroup
+    from jinjiecu.domain.visit import Visit
 
 __all__ = [
     "AUDIT_ENTRIES",
@@ -169,397 +201,35 @@ __all__ = [
 T = TypeVar("T")
 I = TypeVar("I", bound=EntityId)  # noqa: E741 - the conventional name for an id type variable
 
-MAX_PAGE = 10_000
+# The constants of the kinds and of the contract, bound again here so that the
+# reference documentation (built from this module) shows what each one is.
+
+MAX_PAGE = _kinds.MAX_PAGE
 """The most records one ``list`` call returns; page through more with ``offset``."""
 
-
-@attrs.frozen(kw_only=True)
-class IndexValues:
-    """The values a store keeps beside a record so that queries can find it.
-
-    ``unique_key`` is a second key that must be unique within the kind when
-    present (an enterprise's credit code). ``day`` is the record's own date
-    (a visit's local date, a finance record's date).
-    """
-
-    region_id: str | None = None
-    campaign_id: str | None = None
-    work_group_id: str | None = None
-    enterprise_id: str | None = None
-    day: dt.date | None = None
-    unique_key: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class RecordKind(Generic[T, I]):
-    """One kind of record a store keeps: its name, class, id type and index values."""
-
-    name: str
-    cls: type[T]
-    id_type: type[I]
-    index: Callable[[T], IndexValues]
-    filters: frozenset[str]
-    """The :class:`Query` fields that mean something for this kind."""
-
-    def id_of(self, record: T) -> I:
-        """The record's id."""
-        value: I = getattr(record, "id")  # noqa: B009 - every record kind has an id
-        return value
-
-
-def _kind(
-    name: str,
-    cls: type[T],
-    id_type: type[I],
-    index: Callable[[T], IndexValues],
-    *filters: str,
-) -> RecordKind[T, I]:
-    return RecordKind(name=name, cls=cls, id_type=id_type, index=index, filters=frozenset(filters))
-
-
-CAMPAIGNS = _kind(
-    "campaign",
-    Campaign,
-    CampaignId,
-    lambda c: IndexValues(region_id=c.region_id, day=c.start),
-    "region_id",
-    "since",
-    "until",
-)
-REGIONS = _kind(
-    "region", Region, RegionId, lambda r: IndexValues(region_id=r.parent_id), "region_id"
-)
-DEPARTMENTS = _kind(
-    "department",
-    Department,
-    DepartmentId,
-    lambda d: IndexValues(region_id=d.region_id),
-    "region_id",
-)
-LEADERS = _kind(
-    "leader", Leader, LeaderId, lambda x: IndexValues(region_id=x.region_id), "region_id"
-)
-WORK_GROUPS = _kind(
-    "work_group",
-    WorkGroup,
-    WorkGroupId,
-    lambda g: IndexValues(region_id=g.region_id, campaign_id=g.campaign_id),
-    "region_id",
-    "campaign_id",
-)
-OFFICES = _kind(
-    "office", CampaignOffice, OfficeId, lambda o: IndexValues(region_id=o.region_id), "region_id"
-)
-ENTERPRISES = _kind(
-    "enterprise",
-    Enterprise,
-    EnterpriseId,
-    lambda e: IndexValues(
-        region_id=e.region_id,
-        unique_key=None if e.credit_code is None else str(e.credit_code),
-    ),
-    "region_id",
-)
-PROJECTS = _kind(
-    "project",
-    Project,
-    ProjectId,
-    lambda p: IndexValues(region_id=p.region_id, enterprise_id=p.owner_id),
-    "region_id",
-    "enterprise_id",
-)
-VISITS = _kind(
-    "visit",
-    Visit,
-    VisitId,
-    lambda v: IndexValues(
-        campaign_id=v.campaign_id,
-        work_group_id=v.work_group_id,
-        enterprise_id=v.enterprise_id,
-        day=local_date(v.at),
-    ),
-    "campaign_id",
-    "work_group_id",
-    "enterprise_id",
-    "since",
-    "until",
-)
-
-
-def _finance(
-    name: str, cls: type[T], id_type: type[I], day: Callable[[T], dt.date]
-) -> RecordKind[T, I]:
-    def index(record: T) -> IndexValues:
-        return IndexValues(enterprise_id=getattr(record, "enterprise_id", None), day=day(record))
-
-    return _kind(name, cls, id_type, index, "enterprise_id", "since", "until")
-
-
-DEBT_RESOLUTIONS = _finance(
-    "debt_resolution", DebtResolution, DebtResolutionId, lambda r: r.resolved_on
-)
-ASSET_DISPOSALS = _finance(
-    "asset_disposal", AssetDisposal, AssetDisposalId, lambda r: r.disposed_on
-)
-CREDITOR_COMMITTEES = _finance(
-    "creditor_committee", CreditorCommittee, CreditorCommitteeId, lambda r: r.established_on
-)
-LOAN_RENEWALS = _kind(
-    "loan_renewal",
-    LoanRenewal,
-    LoanRenewalId,
-    lambda r: IndexValues(enterprise_id=r.borrower_id, day=r.renewed_on),
-    "enterprise_id",
-    "since",
-    "until",
-)
-WHITELISTS = _kind(
-    "whitelist", Whitelist, WhitelistId, lambda w: IndexValues(region_id=w.region_id), "region_id"
-)
-BRIDGE_FUNDS = _kind("bridge_fund", BridgeFund, BridgeFundId, lambda _fund: IndexValues())
-COORDINATED_FINANCINGS = _finance(
-    "coordinated_financing", CoordinatedFinancing, CoordinatedFinancingId, lambda r: r.arranged_on
-)
-GUARANTEE_LINKS = _kind(
-    "guarantee_link",
-    GuaranteeLink,
-    GuaranteeLinkId,
-    lambda g: IndexValues(enterprise_id=g.guarantor_id, day=g.start),
-    "enterprise_id",
-    "since",
-    "until",
-)
-
-KINDS: tuple[RecordKind[Any, Any], ...] = (
-    CAMPAIGNS,
-    REGIONS,
-    DEPARTMENTS,
-    LEADERS,
-    WORK_GROUPS,
-    OFFICES,
-    ENTERPRISES,
-    PROJECTS,
-    VISITS,
-    DEBT_RESOLUTIONS,
-    ASSET_DISPOSALS,
-    CREDITOR_COMMITTEES,
-    LOAN_RENEWALS,
-    WHITELISTS,
-    BRIDGE_FUNDS,
-    COORDINATED_FINANCINGS,
-    GUARANTEE_LINKS,
-)
+KINDS: tuple[RecordKind[Any, Any], ...] = _kinds.KINDS
 """Every kind of record besides problems, in the order stores create them."""
 
-FINANCE_KINDS: frozenset[str] = frozenset(
-    kind.name
-    for kind in (
-        DEBT_RESOLUTIONS,
-        ASSET_DISPOSALS,
-        CREDITOR_COMMITTEES,
-        LOAN_RENEWALS,
-        WHITELISTS,
-        BRIDGE_FUNDS,
-        COORDINATED_FINANCINGS,
-        GUARANTEE_LINKS,
-    )
-)
+FINANCE_KINDS: frozenset[str] = _kinds.FINANCE_KINDS
 """Names of the finance record kinds (金融纾困), whose every version is kept and
 hash-chained (see :mod:`jinjiecu.storage.integrity`)."""
 
-UNNAMED_ACTOR = Actor(kind=ActorKind.SYSTEM, id="unnamed", name="未署名 (unnamed)")
-"""The actor audit entries name when a record write names none."""
-
-PROBLEM_FILTERS = frozenset(
-    {
-        "region_id",
-        "campaign_id",
-        "work_group_id",
-        "enterprise_id",
-        "since",
-        "until",
-        "state",
-        "category",
-        "scope",
-        "level",
-        "department_id",
-    }
-)
-
-
-@attrs.frozen(kw_only=True)
-class Query:
-    """What to list: every field given must match (``None`` means any).
-
-    ``since`` and ``until`` bound the record's own date, both ends included
-    (a problem's registration day, a visit's day, a finance record's date).
-    ``department_id`` matches a problem's lead department. ``region_id``
-    matches the record's own region exactly; figures that roll up the region
-    tree are the metrics module's job. A field that means nothing for the kind
-    being listed is refused, so a typo cannot silently match everything.
-    """
-
-    region_id: RegionId | None = attrs.field(default=None, validator=optional(is_id(RegionId)))
-    campaign_id: CampaignId | None = attrs.field(
-        default=None, validator=optional(is_id(CampaignId))
-    )
-    work_group_id: WorkGroupId | None = attrs.field(
-        default=None, validator=optional(is_id(WorkGroupId))
-    )
-    enterprise_id: EnterpriseId | None = attrs.field(
-        default=None, validator=optional(is_id(EnterpriseId))
-    )
-    since: dt.date | None = attrs.field(default=None, validator=optional(a_date))
-    until: dt.date | None = attrs.field(default=None, validator=optional(a_date))
-    state: ProblemState | None = attrs.field(
-        default=None, validator=optional(is_enum(ProblemState))
-    )
-    category: str | None = attrs.field(default=None, validator=optional(name_text(64)))
-    scope: Scope | None = attrs.field(default=None, validator=optional(is_enum(Scope)))
-    level: HandlingLevel | None = attrs.field(
-        default=None, validator=optional(is_enum(HandlingLevel))
-    )
-    department_id: DepartmentId | None = attrs.field(
-        default=None, validator=optional(is_id(DepartmentId))
-    )
-
-    def given(self) -> dict[str, Any]:
-        """The fields that were set."""
-        return {k: v for k, v in attrs.asdict(self, recurse=False).items() if v is not None}
-
-    def check_for(self, kind: str, allowed: frozenset[str]) -> None:
-        """Refuse fields that mean nothing for ``kind``."""
-        extra = sorted(set(self.given()) - allowed)
-        usable = ", ".join(sorted(allowed)) or "none"
-        check(
-            not extra,
-            field="query",
-            expected=f"filters that apply to {kind} records: {usable}",
-            received=extra,
-        )
-
-
-@attrs.frozen
-class Versioned(Generic[T]):
-    """A record with the version it has in the store (1 when first added)."""
-
-    record: T
-    version: int
-
-
-# ====================================================================== the adapter contract
-#
-# A session is the core (SessionCore: versioned records of a kind) plus four groups of
-# methods (ProblemStorage, IdempotencyStorage, NoticeStorage, IntegrityStorage) whose
-# default implementations are written on the core, storing what they keep as records of
-# the internal kinds below. An adapter implements the core and overrides what it does
-# faster or natively; the built-in stores override every group.
-
-
-@attrs.frozen(kw_only=True)
-class ProblemHistory:
-    """A problem as the default :class:`ProblemStorage` keeps it: its id and its transitions.
-
-    Nothing derived is stored: the problem is rebuilt with
-    :meth:`~jinjiecu.domain.problem.Problem.from_history` whenever it is read.
-    """
-
-    id: ProblemId
-    transitions: tuple[Transition, ...] = attrs.field(converter=as_tuple)
-
-
-@attrs.frozen(kw_only=True)
-class IdempotencyRecord:
-    """What the save with idempotency key ``id`` produced (default :class:`IdempotencyStorage`)."""
-
-    id: str
-    problem_id: str
-    version: int
-
-
-@attrs.frozen(kw_only=True)
-class ChainLinkRecord:
-    """One link of the hash chain (default :class:`IntegrityStorage`).
-
-    ``id`` is ``seq`` written with 20 digits, so that ids in code point order
-    are links in sequence order.
-    """
-
-    id: str
-    seq: int
-    kind: str
-    key: str
-    digest: str
-
-
-@attrs.frozen(kw_only=True)
-class ChainHeadRecord:
-    """The chain's head, the one record of its kind (default :class:`IntegrityStorage`)."""
-
-    id: str
-    seq: int
-    digest: str
-
-
-@attrs.frozen(kw_only=True)
-class AuditRecord:
-    """One audit entry; ``id`` is its sequence number written with 20 digits."""
-
-    id: str
-    entry: AuditEntry
-
-
-@attrs.frozen(kw_only=True)
-class NoticeRecord:
-    """One version of a year's holiday notice; ``id`` is its chain key (``"2027#1"``)."""
-
-    id: str
-    entry: NoticeEntry
-
-
-@attrs.frozen(kw_only=True)
-class RecordVersion:
-    """One version of a finance record, kept for the hash chain (default :class:`IntegrityStorage`).
-
-    ``id`` is the version's chain key (``"bridge_fund/f-1#2"``); ``value`` is
-    the record as the serialisation converter unstructures it.
-    """
-
-    id: str
-    kind: str
-    record_id: str
-    version: int
-    value: dict[str, Any]
-
-
-def _internal(name: str, cls: type[T], id_type: type[I]) -> RecordKind[T, I]:
-    return _kind(name, cls, id_type, lambda _record: IndexValues())
-
-
-PROBLEM_HISTORIES = _internal("problem", ProblemHistory, ProblemId)
+PROBLEM_HISTORIES = _contract.PROBLEM_HISTORIES
 """Problems kept by the default :class:`ProblemStorage`, one :class:`ProblemHistory` each."""
-IDEMPOTENCY_KEYS = _internal("idempotency_key", IdempotencyRecord, EntityId)
+IDEMPOTENCY_KEYS = _contract.IDEMPOTENCY_KEYS
 """Idempotency keys kept by the default :class:`IdempotencyStorage`."""
-CHAIN_LINKS = _internal("chain_link", ChainLinkRecord, EntityId)
+CHAIN_LINKS = _contract.CHAIN_LINKS
 """Links of the hash chain kept by the default :class:`IntegrityStorage`."""
-CHAIN_HEADS = _internal("chain_head", ChainHeadRecord, EntityId)
+CHAIN_HEADS = _contract.CHAIN_HEADS
 """The chain's head (one record, id ``"head"``) kept by the default :class:`IntegrityStorage`."""
-AUDIT_ENTRIES = _internal("audit_entry", AuditRecord, EntityId)
+AUDIT_ENTRIES = _contract.AUDIT_ENTRIES
 """Audit entries kept by the default :class:`IntegrityStorage`."""
-HOLIDAY_NOTICES = _internal("holiday_notice", NoticeRecord, EntityId)
+HOLIDAY_NOTICES = _contract.HOLIDAY_NOTICES
 """Every version of every year's holiday notice, kept by the default :class:`NoticeStorage`."""
-RECORD_VERSIONS = _internal("record_version", RecordVersion, EntityId)
+RECORD_VERSIONS = _contract.RECORD_VERSIONS
 """Every version of every finance record, kept by the default :class:`IntegrityStorage`."""
 
-INTERNAL_KINDS: tuple[RecordKind[Any, Any], ...] = (
-    PROBLEM_HISTORIES,
-    IDEMPOTENCY_KEYS,
-    CHAIN_LINKS,
-    CHAIN_HEADS,
-    AUDIT_ENTRIES,
-    HOLIDAY_NOTICES,
-    RECORD_VERSIONS,
-)
+INTERNAL_KINDS: tuple[RecordKind[Any, Any], ...] = _contract.INTERNAL_KINDS
 """The kinds the default implementations store through the core, besides :data:`KINDS`.
 
 Named ``problem``, ``idempotency_key``, ``chain_link``, ``chain_head``,
@@ -571,466 +241,8 @@ attrs classes the serialisation converter reads and writes
 default keeps these kinds as it keeps the others, whatever their name.
 """
 
-_HEAD = "head"
-
-
-def _seq_id(seq: int) -> str:
-    """A chain sequence number as an id that sorts in sequence order."""
-    return f"{seq:020d}"
-
-
-def index_matches(index: IndexValues, wanted: dict[str, Any]) -> bool:
-    """Whether a record's index values match the given :class:`Query` fields (``given()``)."""
-    for name, value in wanted.items():
-        if name == "since":
-            if index.day is None or index.day < value:
-                return False
-        elif name == "until":
-            if index.day is None or index.day > value:
-                return False
-        elif getattr(index, name) != value:
-            return False
-    return True
-
-
-_PROBLEM_FIELDS: dict[str, Callable[[Problem], Any]] = {
-    "region_id": lambda p: p.region_id,
-    "campaign_id": lambda p: p.campaign_id,
-    "work_group_id": lambda p: p.work_group_id,
-    "enterprise_id": lambda p: p.enterprise_id,
-    "state": lambda p: p.state,
-    "category": lambda p: p.category,
-    "scope": lambda p: p.scope,
-    "level": lambda p: p.level,
-    "department_id": lambda p: p.lead_department_id,
-}
-
-
-def problem_matches(problem: Problem, wanted: dict[str, Any]) -> bool:
-    """Whether a problem matches the given :class:`Query` fields (``given()``)."""
-    for name, value in wanted.items():
-        if name in ("since", "until"):
-            day = local_date(problem.registered_at)
-            if (name == "since" and day < value) or (name == "until" and day > value):
-                return False
-        elif _PROBLEM_FIELDS[name](problem) != value:
-            return False
-    return True
-
-
-class SessionCore(abc.ABC):
-    """The core of the adapter contract: versioned records of a :class:`RecordKind`.
-
-    **Core: every adapter implements** :meth:`insert`, :meth:`fetch`,
-    :meth:`replace` and :meth:`scan` (the abstract methods; the conformance
-    suite lists them as :data:`~jinjiecu.testing.conformance.CORE_METHODS`).
-    :meth:`select` and :meth:`count` have defaults that filter :meth:`scan`;
-    override them to ask your database.
-
-    A session is one transaction. Records of every kind in :data:`KINDS` and
-    :data:`INTERNAL_KINDS` come through these methods; keep each kind apart
-    and each record whole (the serialisation converter,
-    :mod:`jinjiecu.serialization`, reads and writes every one of them).
-    The public collections validate arguments, so a session receives valid
-    records, ids and queries. Methods raise the library's storage errors,
-    never driver errors. Each write is atomic on its own: if it raises, it
-    leaves nothing behind and the transaction can carry on.
-    """
-
-    @abc.abstractmethod
-    def insert(self, kind: RecordKind[Any, Any], records: Sequence[Any]) -> None:
-        """Core (must implement): insert new records at version 1, all or none.
-
-        Raises :class:`~jinjiecu.errors.DuplicateError` (``kind`` the kind's
-        name, ``id`` the record's id or its unique key) for an id already
-        stored or repeated in ``records``, and for an
-        :attr:`IndexValues.unique_key` another record of the kind has;
-        checked in batch order, each record's id before its key.
-        """
-
-    @abc.abstractmethod
-    def fetch(self, kind: RecordKind[T, Any], record_id: str) -> Versioned[T] | None:
-        """Core (must implement): the record with its version, or ``None``."""
-
-    @abc.abstractmethod
-    def replace(self, kind: RecordKind[Any, Any], record: Any, expected_version: int) -> int:
-        """Core (must implement): replace a record if it is at ``expected_version``.
-
-        Returns the new version, ``expected_version + 1``. Raises
-        :class:`~jinjiecu.errors.NotFoundError` if there is no such record,
-        :class:`~jinjiecu.errors.ConflictError` (expected and actual version)
-        if its version is another, and :class:`~jinjiecu.errors.DuplicateError`
-        if its new unique key is another record's; checked and written
-        atomically.
-        """
-
-    @abc.abstractmethod
-    def scan(self, kind: RecordKind[T, Any]) -> Iterator[T]:
-        """Core (must implement): every record of ``kind``, ordered by id in code point order.
-
-        Python's ``sorted`` on the ids gives that order; a database collation
-        may not (use ``COLLATE "C"`` or sort by the id's bytes in UTF-8).
-        """
-
-    def select(self, kind: RecordKind[T, Any], query: Query, limit: int, offset: int) -> list[T]:
-        """Default (override for speed): records matching ``query``, ordered by id, one page.
-
-        Filters :meth:`scan` by the records' index values (:class:`Query` says
-        what each field matches).
-        """
-        wanted = query.given()
-        found = (r for r in self.scan(kind) if index_matches(kind.index(r), wanted))
-        return list(itertools.islice(found, offset, offset + limit))
-
-    def count(self, kind: RecordKind[Any, Any], query: Query) -> int:
-        """Default (override for speed): how many records match ``query`` (filters :meth:`scan`)."""
-        wanted = query.given()
-        return sum(1 for r in self.scan(kind) if index_matches(kind.index(r), wanted))
-
-
-class ProblemStorage(SessionCore):
-    """Problems and their append-only histories. Default: stored as :data:`PROBLEM_HISTORIES`.
-
-    Every method has a default written on the core: a problem is one record
-    of :class:`ProblemHistory` (its transitions), replaced optimistically
-    when transitions are appended, and rebuilt with
-    :meth:`~jinjiecu.domain.problem.Problem.from_history` when read. Override
-    the group to keep problems your own way (then override all of it, and
-    :meth:`IntegrityStorage.stored_entries` reads them through
-    :meth:`scan_problems`).
-    """
-
-    def insert_problems(self, problems: Sequence[Problem]) -> None:
-        """Default (override for speed): insert new problems with all their transitions.
-
-        All or none; an existing problem raises
-        :class:`~jinjiecu.errors.DuplicateError` (kind ``"problem"``).
-        """
-        self.insert(
-            PROBLEM_HISTORIES,
-            [ProblemHistory(id=p.id, transitions=p.transitions) for p in problems],
-        )
-
-    def fetch_problem(self, problem_id: str) -> Problem | None:
-        """Default (override for speed): the problem, rebuilt from its stored transitions."""
-        found = self.fetch(PROBLEM_HISTORIES, problem_id)
-        return None if found is None else Problem.from_history(found.record.transitions)
-
-    def problem_version(self, problem_id: str) -> int | None:
-        """Default (override for speed): the stored version (number of transitions), or ``None``."""
-        found = self.fetch(PROBLEM_HISTORIES, problem_id)
-        return None if found is None else len(found.record.transitions)
-
-    def append(self, problem: Problem, expected_version: int) -> None:
-        """Default (override for speed): append the transitions after ``expected_version``.
-
-        Raises :class:`~jinjiecu.errors.NotFoundError` for a problem not
-        stored and :class:`~jinjiecu.errors.ConflictError` if the stored
-        version is not ``expected_version``, checked and written atomically
-        (the default replaces the history at the record version it read).
-        """
-        found = self.fetch(PROBLEM_HISTORIES, problem.id)
-        if found is None:
-            raise NotFoundError(kind="problem", id=problem.id)
-        stored = found.record.transitions
-        if len(stored) != expected_version:
-            raise ConflictError(
-                kind="problem",
-                id=problem.id,
-                expected_version=expected_version,
-                actual_version=len(stored),
-            )
-        history = ProblemHistory(
-            id=problem.id, transitions=stored + problem.transitions[expected_version:]
-        )
-        try:
-            self.replace(PROBLEM_HISTORIES, history, found.version)
-        except ConflictError:
-            # Another transaction appended meanwhile: report the problem's versions.
-            actual = self.problem_version(problem.id)
-            raise ConflictError(
-                kind="problem",
-                id=problem.id,
-                expected_version=expected_version,
-                actual_version=expected_version if actual is None else actual,
-            ) from None
-
-    def select_problems(self, query: Query, limit: int, offset: int) -> list[Problem]:
-        """Default (override for speed): problems matching ``query``, ordered by id, one page."""
-        wanted = query.given()
-        found = (p for p in self.scan_problems() if problem_matches(p, wanted))
-        return list(itertools.islice(found, offset, offset + limit))
-
-    def count_problems(self, query: Query) -> int:
-        """Default (override for speed): how many problems match ``query``."""
-        wanted = query.given()
-        return sum(1 for p in self.scan_problems() if problem_matches(p, wanted))
-
-    def scan_problems(self) -> Iterator[Problem]:
-        """Default (override for speed): every problem, ordered by id."""
-        for history in self.scan(PROBLEM_HISTORIES):
-            yield Problem.from_history(history.transitions)
-
-    def problems_counted_from(self, day: dt.date) -> Iterator[Problem]:
-        """Default (override for speed): problems whose deadline was counted from ``day`` on.
-
-        Those whose current deadline is on or after ``day``, and those resumed
-        on or after it (a pause counted over those days moved their deadline,
-        wherever it fell), ordered by id. Scans every problem; SQL stores ask
-        the database.
-        """
-        found = []
-        for problem in self.scan_problems():
-            if problem.deadline is None:
-                continue
-            resumed = any(
-                t.event is Event.RESUME and local_date(t.at) >= day for t in problem.transitions
-            )
-            if resumed or problem.deadline >= day:
-                found.append(problem)
-        return iter(found)
-
-    def rebuild_read_model(self) -> int:
-        """Default: rewrite where each problem stands now from a replay of its history.
-
-        Returns how many problems' rows were wrong and rewritten. A store that
-        keeps no such rows (the default, and the memory store, which holds its
-        problems folded) has nothing to rebuild: 0. Override it if you keep
-        rows derived from the histories.
-        """
-        return 0
-
-
-class IdempotencyStorage(SessionCore):
-    """Idempotency keys of problem saves. Default: stored as :data:`IDEMPOTENCY_KEYS`."""
-
-    def idempotency_result(self, key: str) -> tuple[str, int] | None:
-        """Default (override for speed): the (problem id, version) a save with ``key`` produced."""
-        found = self.fetch(IDEMPOTENCY_KEYS, key)
-        return None if found is None else (found.record.problem_id, found.record.version)
-
-    def remember(self, key: str, problem_id: str, version: int) -> None:
-        """Default (override for speed): record that the save with ``key`` produced ``version``.
-
-        A key already remembered raises :class:`~jinjiecu.errors.DuplicateError`
-        (kind ``"idempotency key"``); callers ask :meth:`idempotency_result` first.
-        """
-        record = IdempotencyRecord(id=key, problem_id=problem_id, version=version)
-        try:
-            self.insert(IDEMPOTENCY_KEYS, [record])
-        except DuplicateError:
-            raise DuplicateError(kind="idempotency key", id=key) from None
-
-
-class NoticeStorage(SessionCore):
-    """Holiday notices (see :mod:`jinjiecu.storage.notices`). Default: :data:`HOLIDAY_NOTICES`.
-
-    Every version of every year's notice, appended; the chain entry is
-    written by the caller.
-    """
-
-    def insert_notice(self, entry: NoticeEntry) -> None:
-        """Default (override for speed): store one version of a year's notice.
-
-        Raises :class:`~jinjiecu.errors.ConflictError` (kind ``"holiday
-        notice"``) if the year already has that version (a concurrent writer
-        got there first).
-        """
-        try:
-            self.insert(HOLIDAY_NOTICES, [NoticeRecord(id=entry.key, entry=entry)])
-        except DuplicateError:
-            found = max(e.version for e in self.select_notices() if e.year == entry.year)
-            raise ConflictError(
-                kind="holiday notice",
-                id=str(entry.year),
-                expected_version=entry.version - 1,
-                actual_version=found,
-            ) from None
-
-    def select_notices(self) -> list[NoticeEntry]:
-        """Default (override for speed): every version of every year's notice, in any order."""
-        return [record.entry for record in self.scan(HOLIDAY_NOTICES)]
-
-
-class IntegrityStorage(SessionCore):
-    """The hash chain, the audit trail and the entries they cover (tamper evidence).
-
-    See :mod:`jinjiecu.storage.integrity`. Every method has a default
-    written on the core: links are records of :data:`CHAIN_LINKS`; the head
-    is one record of :data:`CHAIN_HEADS`, replaced optimistically, so two
-    writers can never both extend the chain from the same head; audit
-    entries are records of :data:`AUDIT_ENTRIES`; each version of a finance
-    record is a record of :data:`RECORD_VERSIONS`. Where transactions run at
-    once, serialise writers (as the memory store does) or override
-    :meth:`chain_head` to lock the head until the transaction ends (as the
-    PostgreSQL store does); otherwise a racing writer fails with
-    :class:`~jinjiecu.errors.ConflictError`. The library computes every
-    digest; the session only stores and returns them.
-    """
-
-    def chain_head(self) -> Checkpoint:
-        """Default (override to lock): the chain's head as stored.
-
-        ``seq`` 0 and the genesis digest when the chain is empty. A writer
-        calls it before :meth:`write_chain`; where writers can run at once
-        (PostgreSQL), an override locks the head until the transaction ends.
-        """
-        found = self.fetch(CHAIN_HEADS, _HEAD)
-        if found is None:
-            return Checkpoint(seq=0, digest=GENESIS)
-        return Checkpoint(seq=found.record.seq, digest=found.record.digest)
-
-    def write_chain(self, links: Sequence[ChainLink]) -> None:
-        """Default (override for speed): append ``links`` and move the head to the last.
-
-        The default moves the head first (at the record version it read, so a
-        racing writer conflicts), then inserts the links; if that fails, it
-        puts the head back, so nothing is left behind.
-        """
-        if not links:
-            return
-        last = links[-1]
-        found = self.fetch(CHAIN_HEADS, _HEAD)
-        head = ChainHeadRecord(id=_HEAD, seq=last.seq, digest=last.digest)
-        if found is None:
-            self.insert(CHAIN_HEADS, [head])
-        else:
-            self.replace(CHAIN_HEADS, head, found.version)
-        rows = [
-            ChainLinkRecord(
-                id=_seq_id(link.seq), seq=link.seq, kind=link.kind, key=link.key, digest=link.digest
-            )
-            for link in links
-        ]
-        try:
-            self.insert(CHAIN_LINKS, rows)
-        except BaseException:
-            before = (
-                ChainHeadRecord(id=_HEAD, seq=0, digest=GENESIS) if found is None else found.record
-            )
-            moved = self.fetch(CHAIN_HEADS, _HEAD)
-            if moved is not None:
-                self.replace(CHAIN_HEADS, before, moved.version)
-            raise
-
-    def chain_links(self) -> Iterator[ChainLink]:
-        """Default (override for speed): every chain link, in sequence order."""
-        for record in self.scan(CHAIN_LINKS):
-            yield ChainLink(seq=record.seq, kind=record.kind, key=record.key, digest=record.digest)
-
-    def keep_versions(self, kind: RecordKind[Any, Any], versions: Sequence[Versioned[Any]]) -> None:
-        """Default: keep these versions of finance records for :meth:`stored_entries`.
-
-        Called after each :meth:`~SessionCore.insert` and
-        :meth:`~SessionCore.replace` of a finance record
-        (:data:`FINANCE_KINDS`), in the same transaction: the hash chain
-        covers every version, so every version is kept. The default stores
-        each as a :class:`RecordVersion`. A store that keeps versions inside
-        its own ``insert`` and ``replace`` (the built-in ones) overrides this
-        to do nothing, and :meth:`stored_entries` to read them.
-        """
-        self.insert(
-            RECORD_VERSIONS,
-            [
-                RecordVersion(
-                    id=record_key(kind.name, str(kind.id_of(v.record)), v.version),
-                    kind=kind.name,
-                    record_id=str(kind.id_of(v.record)),
-                    version=v.version,
-                    value=unstructure(v.record),
-                )
-                for v in versions
-            ],
-        )
-
-    def insert_audit(self, entries: Sequence[AuditEntry]) -> None:
-        """Default (override for speed): store audit entries (already numbered and chained)."""
-        self.insert(AUDIT_ENTRIES, [AuditRecord(id=_seq_id(e.seq), entry=e) for e in entries])
-
-    def select_audit(self, limit: int, offset: int) -> list[AuditEntry]:
-        """Default (override for speed): audit entries in sequence order, one page."""
-        return [record.entry for record in self.select(AUDIT_ENTRIES, Query(), limit, offset)]
-
-    def count_audit(self) -> int:
-        """Default (override for speed): how many audit entries there are."""
-        return self.count(AUDIT_ENTRIES, Query())
-
-    def stored_entries(self) -> Iterator[StoredEntry]:
-        """Default (override with your own reads): every chained entry as stored, in any order.
-
-        Transitions, finance-record versions, holiday notices and audit
-        entries, each with its canonical text
-        (:func:`~jinjiecu.storage.integrity.canonical`) built from what is
-        stored, and a ``fault`` when what is derived from it (a record's
-        current version) does not match it. The default reads transitions
-        through :meth:`ProblemStorage.scan_problems`, notices through
-        :meth:`NoticeStorage.select_notices`, audit entries through
-        :meth:`select_audit`, and finance-record versions from
-        :data:`RECORD_VERSIONS` (what the default :meth:`keep_versions`
-        writes: override the two together).
-        """
-        session = cast("Session", self)  # mixed into Session: reads the other groups
-        for problem in session.scan_problems():
-            for transition in problem.transitions:
-                key, content = transition_content(transition)
-                yield StoredEntry(kind=TRANSITION, key=key, content=content)
-        yield from _stored_versions(self)
-        for notice in session.select_notices():
-            yield StoredEntry(kind=NOTICE, key=notice.key, content=notice.chain_content())
-        offset = 0
-        while page := self.select_audit(MAX_PAGE, offset):
-            offset += len(page)
-            for entry in page:
-                key = audit_key(entry.seq)
-                content = canonical(AUDIT, key, audit_value(entry))
-                yield StoredEntry(kind=AUDIT, key=key, content=content)
-
-
-def _stored_versions(session: SessionCore) -> Iterator[StoredEntry]:
-    """Finance-record versions kept by the default :meth:`IntegrityStorage.keep_versions`."""
-    versions = list(session.scan(RECORD_VERSIONS))
-    latest: dict[tuple[str, str], int] = {}
-    for v in versions:
-        slot = (v.kind, v.record_id)
-        latest[slot] = max(v.version, latest.get(slot, 0))
-    kinds = {kind.name: kind for kind in KINDS}
-    for v in versions:
-        key = record_key(v.kind, v.record_id, v.version)
-        content = canonical(RECORD, key, v.value)
-        fault = ""
-        if latest[v.kind, v.record_id] == v.version:
-            kind = kinds.get(v.kind)
-            current = None if kind is None else session.fetch(kind, v.record_id)
-            if (
-                current is None
-                or current.version != v.version
-                or canonical(RECORD, key, unstructure(current.record)) != content
-            ):
-                fault = "the current record does not match its latest version"
-        yield StoredEntry(kind=RECORD, key=key, content=content, fault=fault)
-
-
-class Session(ProblemStorage, IdempotencyStorage, NoticeStorage, IntegrityStorage):
-    """One transaction's reads and writes: the whole adapter contract. Subclass it.
-
-    It is :class:`SessionCore` (implement :meth:`~SessionCore.insert`,
-    :meth:`~SessionCore.fetch`, :meth:`~SessionCore.replace` and
-    :meth:`~SessionCore.scan`) plus the groups whose every method has a
-    default written on the core: :class:`ProblemStorage`,
-    :class:`IdempotencyStorage`, :class:`NoticeStorage` and
-    :class:`IntegrityStorage`. Override any method to do it faster or
-    natively; the memory and SQL stores override every method they do
-    faster, keeping their own tables. New capabilities come as new methods
-    with defaults, so an adapter written against the core keeps working.
-
-    Rules every session keeps, defaults included: an existing id or unique
-    key raises :class:`~jinjiecu.errors.DuplicateError`, a stale version
-    :class:`~jinjiecu.errors.ConflictError`, never a driver error; each write
-    method is atomic on its own (if it raises, it leaves nothing behind and
-    the transaction carries on: the SQL stores use a savepoint per write,
-    the memory store undoes it from its journal); problems are returned
-    rebuilt with :meth:`~jinjiecu.domain.problem.Problem.from_history`.
-    """
+UNNAMED_ACTOR = Actor(kind=ActorKind.SYSTEM, id="unnamed", name="未署名 (unnamed)")
+"""The actor audit entries name when a record write names none."""
 
 
 Runner = Callable[[Callable[[Session], Any]], Any]
