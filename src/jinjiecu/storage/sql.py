@@ -46,21 +46,23 @@ parameter. Statements are written with ``?`` placeholders and the dialect
 turns them into its own.
 """
 
+# Names of the private modules that benchmarks and tests use are re-exported as
+# "name as name", which mypy reads as an explicit re-export.
+# ruff: noqa: PLC0414
+
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import functools
 import itertools
-import json
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from jinjiecu.domain.clock import CHINA_TZ
 from jinjiecu.domain.policy import AuditEntry
-from jinjiecu.domain.problem import Problem, Standing, Transition
+from jinjiecu.domain.problem import Problem, Transition
 from jinjiecu.domain.workflow import Event
 from jinjiecu.errors import (
     ConflictError,
@@ -71,6 +73,22 @@ from jinjiecu.errors import (
 )
 from jinjiecu.serialization import structure, unstructure
 from jinjiecu.storage import _sql_schema
+from jinjiecu.storage._sql_rows import (
+    PROBLEM_COLUMNS as PROBLEM_COLUMNS,
+    RECORD_COLUMNS as RECORD_COLUMNS,
+    REWRITE_PROBLEM,
+    TRANSITION_COLUMNS as TRANSITION_COLUMNS,
+    TRANSITION_READ,
+    UPDATE_PROBLEM,
+    from_json as from_json,
+    json_text,
+    problem_row as problem_row,
+    read_transition,
+    record_row,
+    rows_of,
+    transition_row,
+    transition_rows as transition_rows,
+)
 from jinjiecu.storage._sql_schema import POSTGRES, SQLITE, Dialect, Migration
 from jinjiecu.storage.base import (
     FINANCE_KINDS,
@@ -91,7 +109,6 @@ from jinjiecu.storage.integrity import (
     StoredEntry,
     audit_key,
     canonical,
-    data_text,
     notice_key,
     readable,
     record_key,
@@ -172,264 +189,6 @@ def migrate(session: SQLSession, url: str) -> int:
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(migration.version)]
             )
     return len(MIGRATIONS)
-
-
-# ---------------------------------------------------------------------- rows
-
-RECORD_COLUMNS = (
-    "kind",
-    "id",
-    "version",
-    "region_id",
-    "campaign_id",
-    "work_group_id",
-    "enterprise_id",
-    "day",
-    "unique_key",
-    "data",
-)
-PROBLEM_COLUMNS = (
-    "id",
-    "version",
-    "state",
-    "category",
-    "scope",
-    "level",
-    "region_id",
-    "campaign_id",
-    "work_group_id",
-    "enterprise_id",
-    "project_id",
-    "visit_id",
-    "lead_department_id",
-    "registered_at",
-    "registered_on",
-    "deadline",
-    # The read model (schema version 3): where the problem stands now.
-    "suspended_on",
-    "settlement",
-    "settled_on",
-    "first_assigned_on",
-    "ever_settled",
-    "ever_reopened",
-    "follow_up_outcome",
-    "follow_up_satisfaction",
-    "last_at",
-)
-"""The columns of a ``problems`` row: the registration's fields, and where the problem
-stands now (the read model), as its last transition's standing says."""
-STANDING_COLUMNS = (
-    "level",
-    "lead_department_id",
-    "deadline",
-    "suspended_on",
-    "settlement",
-    "settled_on",
-    "first_assigned_on",
-    "ever_settled",
-    "ever_reopened",
-    "follow_up_outcome",
-    "follow_up_satisfaction",
-)
-"""The columns of a transition row that say where the problem stood after it."""
-TRANSITION_COLUMNS = (
-    "problem_id",
-    "sequence",
-    "event",
-    "from_state",
-    "to_state",
-    "at",
-    "at_text",
-    "on_day",
-    "actor_kind",
-    "actor_id",
-    "actor_name",
-    "note",
-    "data",
-    *STANDING_COLUMNS,
-)
-# The version check and the read model's new row, in one statement.
-_UPDATE_PROBLEM = (
-    "UPDATE problems SET "
-    + ", ".join(f"{column} = ?" for column in PROBLEM_COLUMNS[1:])
-    + " WHERE id = ? AND version = ?"
-)
-_REWRITE_PROBLEM = (
-    "UPDATE problems SET "
-    + ", ".join(f"{column} = ?" for column in PROBLEM_COLUMNS[1:])
-    + " WHERE id = ?"
-)
-_TRANSITION_READ = (
-    "t.problem_id, t.sequence, t.event, t.from_state, t.to_state, t.at_text, "
-    "t.actor_kind, t.actor_id, t.actor_name, t.note, t.data"
-)
-
-# One encoder, built once: json.dumps with these options would build one per call.
-_json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def _text(value: str | None) -> str | None:
-    # Plain str: sqlite3 binds a str subclass (a typed id) several times slower.
-    return None if value is None else str(value)
-
-
-def record_row(kind: RecordKind[Any, Any], record: Any, dialect: Dialect) -> tuple[Any, ...]:
-    """The ``records`` row of a new record (version 1)."""
-    index = kind.index(record)
-    return (
-        kind.name,
-        str(kind.id_of(record)),
-        1,
-        _text(index.region_id),
-        _text(index.campaign_id),
-        _text(index.work_group_id),
-        _text(index.enterprise_id),
-        None if index.day is None else dialect.to_day(index.day),
-        index.unique_key,
-        _json_text(unstructure(record)),
-    )
-
-
-# The two functions below run once per problem and per transition in bulk loads,
-# so they are written out by hand: exact str for ids, ``_value_`` (the enum
-# member's stored value, without the ``value`` property's overhead), and the
-# local date taken directly (the domain already checked the moments are aware).
-
-
-def problem_row(
-    problem: Problem, dialect: Dialect, standing: Standing | None = None
-) -> tuple[Any, ...]:
-    """The ``problems`` row of ``problem``: its fields, and where it stands now.
-
-    ``standing`` is the problem's standing now (:meth:`Standing.of
-    <jinjiecu.domain.problem.Standing.of>`), given when the caller has it.
-    """
-    now = Standing.of(problem) if standing is None else standing
-    registered_at = problem.registered_at
-    campaign_id = problem.campaign_id
-    work_group_id = problem.work_group_id
-    enterprise_id = problem.enterprise_id
-    project_id = problem.project_id
-    visit_id = problem.visit_id
-    return (
-        str(problem.id),
-        len(problem.transitions),
-        now.state._value_,
-        str(problem.category),
-        problem.scope._value_,
-        now.level._value_,
-        str(problem.region_id),
-        None if campaign_id is None else str(campaign_id),
-        None if work_group_id is None else str(work_group_id),
-        None if enterprise_id is None else str(enterprise_id),
-        None if project_id is None else str(project_id),
-        None if visit_id is None else str(visit_id),
-        _text(now.lead_department_id),
-        dialect.to_instant(registered_at),
-        dialect.to_day(registered_at.astimezone(CHINA_TZ).date()),
-        _day_or_none(now.deadline, dialect),
-        _day_or_none(now.suspended_on, dialect),
-        _value_or_none(now.settlement),
-        _day_or_none(now.settled_on, dialect),
-        _day_or_none(now.first_assigned_on, dialect),
-        int(now.ever_settled),
-        int(now.ever_reopened),
-        _value_or_none(now.follow_up_outcome),
-        _value_or_none(now.follow_up_satisfaction),
-        dialect.to_instant(problem.transitions[-1].at),
-    )
-
-
-def transition_rows(
-    problem: Problem, dialect: Dialect, *, after: int = 0
-) -> Iterator[tuple[Any, ...]]:
-    """The ``transitions`` rows of ``problem``'s transitions after the first ``after``."""
-    for transition, standing in zip(problem.transitions, problem.standings(), strict=True):
-        if transition.sequence > after:
-            yield transition_row(transition, standing, dialect)
-
-
-def _day_or_none(day: dt.date | None, dialect: Dialect) -> Any:
-    return None if day is None else dialect.to_day(day)
-
-
-def _value_or_none(member: enum.Enum | None) -> str | None:
-    return None if member is None else member._value_
-
-
-def transition_row(transition: Transition, standing: Standing, dialect: Dialect) -> tuple[Any, ...]:
-    """The ``transitions`` row of one transition and where the problem stood after it."""
-    at = transition.at
-    actor = transition.actor
-    from_state = transition.from_state
-    return (
-        str(transition.problem_id),
-        transition.sequence,
-        transition.event._value_,
-        None if from_state is None else from_state._value_,
-        transition.to_state._value_,
-        dialect.to_instant(at),
-        at.isoformat(),
-        dialect.to_day(at.astimezone(CHINA_TZ).date()),
-        actor.kind._value_,
-        actor.id,
-        actor.name,
-        transition.note,
-        data_text(transition.data),
-        standing.level._value_,
-        _text(standing.lead_department_id),
-        _day_or_none(standing.deadline, dialect),
-        _day_or_none(standing.suspended_on, dialect),
-        _value_or_none(standing.settlement),
-        _day_or_none(standing.settled_on, dialect),
-        _day_or_none(standing.first_assigned_on, dialect),
-        int(standing.ever_settled),
-        int(standing.ever_reopened),
-        _value_or_none(standing.follow_up_outcome),
-        _value_or_none(standing.follow_up_satisfaction),
-    )
-
-
-def _rows_of(
-    problems: Sequence[Problem], dialect: Dialect
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The ``problems`` and ``transitions`` rows of ``problems``, each history folded once."""
-    problem_rows: list[tuple[Any, ...]] = []
-    history_rows: list[tuple[Any, ...]] = []
-    for problem in problems:
-        standing = None
-        for transition, standing in zip(problem.transitions, problem.standings(), strict=True):
-            history_rows.append(transition_row(transition, standing, dialect))
-        problem_rows.append(problem_row(problem, dialect, standing))
-    return problem_rows, history_rows
-
-
-def from_json(text: str) -> Any:
-    """Parse stored JSON; damaged text raises :class:`~jinjiecu.errors.StorageError`."""
-    try:
-        return json.loads(text)
-    except ValueError as error:
-        message = f"a stored record is damaged (not JSON: {error}): {text[:80]!r}"
-        raise StorageError(message) from None
-
-
-def read_transition(row: Sequence[Any]) -> Transition:
-    """A transition from a row of ``_TRANSITION_READ`` columns."""
-    problem_id, sequence, event, from_state, to_state, at_text, kind, actor_id, name, note, data = (
-        row
-    )
-    value = {
-        "problem_id": problem_id,
-        "sequence": sequence,
-        "event": event,
-        "from_state": from_state,
-        "to_state": to_state,
-        "at": at_text,
-        "actor": {"kind": kind, "id": actor_id, "name": name},
-        "data": from_json(data),
-        "note": note,
-    }
-    return structure(value, Transition)
 
 
 # ---------------------------------------------------------------------- integrity
@@ -757,7 +516,7 @@ class SQLSession(Session):
         record_id = str(kind.id_of(record))
         index = kind.index(record)
         day = None if index.day is None else self.dialect.to_day(index.day)
-        data = _json_text(unstructure(record))
+        data = json_text(unstructure(record))
         try:
             with self.atomic():
                 changed = self.change(
@@ -835,7 +594,7 @@ class SQLSession(Session):
         """
         try:
             with self.atomic():
-                problem_rows, history_rows = _rows_of(problems, self.dialect)
+                problem_rows, history_rows = rows_of(problems, self.dialect)
                 bulk = len(problems) > 1
                 # Problems first: each transition refers to its problem's row.
                 self.load("problems", PROBLEM_COLUMNS, problem_rows, bulk=bulk)
@@ -854,7 +613,7 @@ class SQLSession(Session):
     def fetch_problem(self, problem_id: str) -> Problem | None:
         """The problem rebuilt (and checked) from its stored transitions, or ``None``."""
         found = self.rows(
-            f"SELECT {_TRANSITION_READ} FROM transitions t WHERE t.problem_id = ? "
+            f"SELECT {TRANSITION_READ} FROM transitions t WHERE t.problem_id = ? "
             "ORDER BY t.sequence",
             [problem_id],
         )
@@ -880,9 +639,7 @@ class SQLSession(Session):
             with self.atomic():
                 # The conditional update is the version check; in PostgreSQL it
                 # also locks the row, so a concurrent writer waits, then finds 0 rows.
-                changed = self.change(
-                    _UPDATE_PROBLEM, [*row[1:], str(problem.id), expected_version]
-                )
+                changed = self.change(UPDATE_PROBLEM, [*row[1:], str(problem.id), expected_version])
                 if changed == 0:
                     raise self._stale(problem.id, expected_version)
                 self.load("transitions", TRANSITION_COLUMNS, new, bulk=False)
@@ -905,7 +662,7 @@ class SQLSession(Session):
         """Problems matching ``query``, ordered by id, rebuilt from their transitions."""
         clause, params = where(query, _PROBLEM_FILTERS, "registered_on", self.dialect)
         found = self.rows(
-            f"SELECT {_TRANSITION_READ} FROM transitions t "
+            f"SELECT {TRANSITION_READ} FROM transitions t "
             f"JOIN (SELECT id FROM problems{clause} ORDER BY id LIMIT ? OFFSET ?) p "
             "ON t.problem_id = p.id ORDER BY t.problem_id, t.sequence",
             [*params, limit, offset],
@@ -944,7 +701,7 @@ class SQLSession(Session):
             for problem in page:
                 row = problem_row(problem, self.dialect)
                 if stored.get(str(problem.id)) != row:
-                    self.change(_REWRITE_PROBLEM, [*row[1:], str(problem.id)])
+                    self.change(REWRITE_PROBLEM, [*row[1:], str(problem.id)])
                     fixed += 1
         return fixed
 
@@ -1042,7 +799,7 @@ class SQLSession(Session):
                         entry.year,
                         entry.version,
                         self.dialect.to_instant(entry.entered_at),
-                        _json_text(unstructure(entry)),
+                        json_text(unstructure(entry)),
                     ],
                 )
         except UniqueKeyError as error:
@@ -1065,7 +822,7 @@ class SQLSession(Session):
         """Problems whose deadline was counted over days from ``day`` on, ordered by id."""
         first = self.dialect.to_day(day)
         found = self.rows(
-            f"SELECT {_TRANSITION_READ} FROM transitions t "
+            f"SELECT {TRANSITION_READ} FROM transitions t "
             "JOIN problems p ON t.problem_id = p.id WHERE p.deadline IS NOT NULL AND ("
             "p.deadline >= ? OR EXISTS (SELECT 1 FROM transitions r WHERE "
             f"r.problem_id = p.id AND r.event = '{Event.RESUME.value}' AND r.on_day >= ?)) "
