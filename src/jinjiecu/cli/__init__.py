@@ -18,6 +18,7 @@ line on standard error (in Chinese and English) and exits with an
 
 from __future__ import annotations
 
-from jinjiecu.cli._app import LANG_ENV, ExitCode, main
+from jinjiecu.cli._app import LANG_ENV, main
+from jinjiecu.cli._exit import ExitCode
 
 __all__ = ["LANG_ENV", "ExitCode", "main"]

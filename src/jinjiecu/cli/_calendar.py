@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.cli._app import _date, json_option
+from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._store import notice_actor, opened, read_notice
 from jinjiecu.cli._text import fail, table
 from jinjiecu.domain.calendar import DaySource
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from jinjiecu.domain.calendar import WorkingCalendar
     from jinjiecu.storage.notices import CalendarChange, NoticeEntry
 
-_DATA, _USAGE = 1, 2
 _MONTHS_EN = (
     "January",
     "February",
@@ -122,7 +122,7 @@ def run_calendar_help(args: argparse.Namespace, ui: Ui) -> int:
     fail(
         "请指定操作：show、list、add-notice 或 recount（见 jinjiecu calendar --help）",
         "give an action: show, list, add-notice or recount (see jinjiecu calendar --help)",
-        code=_USAGE,
+        code=ExitCode.USAGE,
     )
 
 
@@ -140,7 +140,7 @@ def run_calendar_show(args: argparse.Namespace, ui: Ui) -> int:
         fail(
             f"日历不含 {year} 年：可查看 {years[0]}–{years[-1]} 年",
             f"the calendar does not cover {year}: it covers {years[0]}–{years[-1]}",
-            code=_DATA,
+            code=ExitCode.DATA,
         )
     days = _year_days(year)
     off = [d for d in days if d.weekday() < 5 and not calendar.is_working_day(d)]
@@ -320,7 +320,7 @@ def run_calendar_add_notice(args: argparse.Namespace, ui: Ui) -> int:
                 f"数据库中已有另一份{notice.year}年放假通知；如需更正，请加 --replace",
                 f"the store already has another {notice.year} holiday notice; add --replace "
                 "to correct it (the old version stays in the history)",
-                code=_DATA,
+                code=ExitCode.DATA,
             )
     if ui.json:
         ui.dump(_change_json(change))

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.cli._app import as_of_type, filter_options, json_option, positive_int
+from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._filters import build_query, resolve
 from jinjiecu.cli._progress import Progress
 from jinjiecu.cli._store import actor_of, opened
 from jinjiecu.cli._text import fail
-
-_DATA, _USAGE, _FILE, _DEPENDENCY = 1, 2, 4, 5
 
 if TYPE_CHECKING:
     import argparse
@@ -140,10 +139,10 @@ def _json_object(path: str, zh: str, en: str, *, flags: bool = False) -> dict[st
         fail(
             f"{zh}不是有效的 JSON：{path}（第{error.lineno}行）",
             f"the {en} is not valid JSON: {path} (line {error.lineno}: {error.msg})",
-            code=_DATA,
+            code=ExitCode.DATA,
         )
     except UnicodeDecodeError:
-        fail(f"{zh}应为 UTF-8 编码：{path}", f"the {en} must be UTF-8: {path}", code=_DATA)
+        fail(f"{zh}应为 UTF-8 编码：{path}", f"the {en} must be UTF-8: {path}", code=ExitCode.DATA)
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and (isinstance(v, str) or (flags and isinstance(v, bool)))
         for k, v in data.items()
@@ -151,14 +150,14 @@ def _json_object(path: str, zh: str, en: str, *, flags: bool = False) -> dict[st
         fail(
             f"{zh}应为“名称: 文本”的 JSON 对象：{path}",
             f"the {en} must be a JSON object of name to text: {path}",
-            code=_DATA,
+            code=ExitCode.DATA,
         )
     return data
 
 
 def _must_exist(path: str) -> None:
     if not Path(path).is_file():
-        fail(f"找不到文件：{path}", f"no such file: {path}", code=_FILE)
+        fail(f"找不到文件：{path}", f"no such file: {path}", code=ExitCode.FILE)
 
 
 def run_export(args: argparse.Namespace, ui: Ui) -> int:
@@ -168,7 +167,7 @@ def run_export(args: argparse.Namespace, ui: Ui) -> int:
     target = Path(args.path)
     if not target.parent.is_dir():
         folder = target.parent
-        fail(f"文件夹不存在：{folder}", f"no such folder: {folder}", code=_FILE)
+        fail(f"文件夹不存在：{folder}", f"no such folder: {folder}", code=ExitCode.FILE)
     if args.kind != "problems":
         return _export_finance(args, ui, target)
     headers = headers_option_value(args.headers)
@@ -202,14 +201,14 @@ def _export_finance(args: argparse.Namespace, ui: Ui, target: Path) -> int:
         fail(
             "财务台账的 --headers 只能是 zh 或 en",
             "a finance ledger's --headers is zh or en",
-            code=_USAGE,
+            code=ExitCode.USAGE,
         )
     with opened(args, ui) as store:
         if build_query(store, args).given():
             fail(
                 "财务台账不支持筛选条件，只支持 --as-of",
                 "a finance ledger takes no filters, only --as-of",
-                code=_USAGE,
+                code=ExitCode.USAGE,
             )
         rows = export_finance_ledger(
             store, target, kind=args.kind, as_of=args.as_of, english=key == "en"
@@ -273,7 +272,7 @@ def run_report(args: argparse.Namespace, ui: Ui) -> int:
                 fail(
                     f"{error}；或加 --no-charts 生成不含图表的网页",
                     f"{error}; or add --no-charts for a page without charts",
-                    code=_DEPENDENCY,
+                    code=ExitCode.DEPENDENCY,
                 )
     if ui.json:
         ui.dump(
@@ -309,6 +308,6 @@ def _templates(path: str | None, language: str) -> Any:
             f"模板文件中有未知的句名：{', '.join(unknown)}",
             f"unknown sentence names in {path}: {', '.join(unknown)} "
             f"(known: {', '.join(sorted(names))})",
-            code=_DATA,
+            code=ExitCode.DATA,
         )
     return attrs.evolve(base, **overrides)

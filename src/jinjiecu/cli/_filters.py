@@ -10,15 +10,13 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._text import fail
 
 if TYPE_CHECKING:
     import argparse
 
     from jinjiecu.storage.base import Query, Store
-
-# Exit codes, as in jinjiecu.cli.ExitCode (kept as numbers so this module needs no import cycle).
-_DATA = 1
 
 
 def fold(text: str) -> str:
@@ -56,14 +54,14 @@ def resolve(store: Store, kind: str, text: str) -> str:
         fail(
             f"没有编号或名称为 {text!r} 的{what_zh}",
             f"no {what_en} with id or name {text!r}",
-            code=_DATA,
+            code=ExitCode.DATA,
         )
     if len(found) > 1:
         ids = ", ".join(str(record.id) for record in found[:10])
         fail(
             f"名称 {text!r} 对应多个{what_zh}，请改用编号：{ids}",
             f"{text!r} names several {what_en}s, give the id instead: {ids}",
-            code=_DATA,
+            code=ExitCode.DATA,
         )
     return str(found[0].id)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinjiecu.cli._app import json_option, moment_type
+from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._filters import resolve
 from jinjiecu.cli._progress import Progress
 from jinjiecu.cli._store import actor_of, opened
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
     Report = ImportReport | FinanceImportReport
 
-_DATA, _USAGE, _FILE = 1, 2, 4
 _KINDS = ("problems", "renewals", "bridge-funds", "debt", "whitelist")
 _SHOWN = 20
 """How many errors a dry run prints."""
@@ -148,29 +148,29 @@ def _vocabulary(args: argparse.Namespace) -> tuple[Vocabulary, LedgerHeaders | N
             fail(
                 "财务台账的 --headers 应为 .toml 映射文件",
                 "for a finance ledger, --headers takes a .toml mapping file",
-                code=_USAGE,
+                code=ExitCode.USAGE,
             )
         headers = headers_option_value(args.headers)
     for file in files:
         if not Path(file).is_file():
-            fail(f"找不到文件：{file}", f"no such file: {file}", code=_FILE)
+            fail(f"找不到文件：{file}", f"no such file: {file}", code=ExitCode.FILE)
         try:
             words = words.extended_from(file)
         except ValidationError as error:
-            fail(f"词表文件有误：{error}", f"bad vocabulary file: {error}", code=_DATA)
+            fail(f"词表文件有误：{error}", f"bad vocabulary file: {error}", code=ExitCode.DATA)
     return words, headers
 
 
 def run_import(args: argparse.Namespace, ui: Ui) -> int:
     """``jinjiecu import LEDGER``: all or nothing (or bad rows set aside), or a dry run."""
     if not Path(args.ledger).is_file():
-        fail(f"找不到文件：{args.ledger}", f"no such file: {args.ledger}", code=_FILE)
+        fail(f"找不到文件：{args.ledger}", f"no such file: {args.ledger}", code=ExitCode.FILE)
     finance = args.kind != "problems"
     if finance and args.on_error != "abort":
         fail(
             "财务台账只能整体导入（--on-error abort）",
             "a finance ledger is imported all or nothing (--on-error abort only)",
-            code=_USAGE,
+            code=ExitCode.USAGE,
         )
     problem_only = [
         option
@@ -186,7 +186,7 @@ def run_import(args: argparse.Namespace, ui: Ui) -> int:
         fail(
             f"{options} 只用于问题台账",
             f"{options} apply to problem ledgers only, not --kind {args.kind}",
-            code=_USAGE,
+            code=ExitCode.USAGE,
         )
     from jinjiecu.reports.ledger import ImportReport, LedgerImportError  # noqa: PLC0415
 
@@ -209,15 +209,15 @@ def run_import(args: argparse.Namespace, ui: Ui) -> int:
                     "errors": [_row_json(e) for e in error.errors],
                 }
             )
-            return _DATA
+            return ExitCode.DATA
     rejected = report.rejected if isinstance(report, ImportReport) else 0
     if ui.json:
         ui.dump(_report_json(args, report))
-        return _DATA if report.errors or rejected else 0
+        return ExitCode.DATA if report.errors or rejected else 0
     if report.dry_run:
         return _print_dry_run(args, report, ui)
     _print_done(args, report, ui)
-    return _DATA if rejected else 0
+    return ExitCode.DATA if rejected else 0
 
 
 def _run(
@@ -271,7 +271,9 @@ def _run(
 def _write_mapping(args: argparse.Namespace, ui: Ui, words: Vocabulary, report: Report) -> None:
     target = Path(args.write_mapping)
     if not target.parent.is_dir():
-        fail(f"文件夹不存在：{target.parent}", f"no such folder: {target.parent}", code=_FILE)
+        fail(
+            f"文件夹不存在：{target.parent}", f"no such folder: {target.parent}", code=ExitCode.FILE
+        )
     target.write_text(words.headers_toml(report.columns, args.kind), encoding="utf-8")
     ui.note(
         f"表头读法已存入 {target}；修改后用 --headers {target} 再次导入",
@@ -329,7 +331,7 @@ def _print_dry_run(args: argparse.Namespace, report: Report, ui: Ui) -> int:
         )
         for row in report.errors[:_SHOWN]:
             ui.print("  " + _where(row, ui) + f": {ui.reason(row.reason)}")
-        return _DATA
+        return ExitCode.DATA
     if report.rows == 0:
         ui.say("表头以下没有数据行。", "No rows under the header: nothing to import.")
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jinjiecu.cli._app import json_option
+from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._store import actor_of, opened
 
 if TYPE_CHECKING:
@@ -12,8 +13,6 @@ if TYPE_CHECKING:
 
     from jinjiecu.cli._app import _Commands
     from jinjiecu.cli._text import Ui
-
-_DATA = 1
 
 
 def add_commands(commands: _Commands) -> None:
@@ -61,7 +60,7 @@ def run_verify(args: argparse.Namespace, ui: Ui) -> int:
     ]
     if ui.json:
         ui.dump({"ok": report.ok, "entries": report.entries, "findings": findings})
-        return 0 if report.ok else _DATA
+        return 0 if report.ok else ExitCode.DATA
     if report.ok:
         ui.say(
             f"核对无误：{report.entries} 条记录与哈希链一致，各问题当前状态与办理记录一致。",
@@ -80,7 +79,7 @@ def run_verify(args: argparse.Namespace, ui: Ui) -> int:
         "问题当前状态行有误时，可运行 jinjiecu rebuild 按办理记录重建",
         "Where a problem's row is wrong, `jinjiecu rebuild` rewrites it from the history",
     )
-    return _DATA
+    return ExitCode.DATA
 
 
 def run_rebuild(args: argparse.Namespace, ui: Ui) -> int:

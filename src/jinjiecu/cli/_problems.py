@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._filters import build_query, fold, query_json, resolve
 from jinjiecu.cli._store import actor_of, opened, provisional_note
 from jinjiecu.cli._text import Ui, clip, fail, parse_day, table
@@ -20,9 +21,6 @@ if TYPE_CHECKING:
     from jinjiecu.domain.calendar import WorkingCalendar
     from jinjiecu.domain.problem import Problem
     from jinjiecu.storage.base import Store
-
-# Exit codes, as in jinjiecu.cli.ExitCode (kept as numbers so this module needs no import cycle).
-_DATA, _USAGE = 1, 2
 
 
 # ---------------------------------------------------------------------- reading
@@ -181,7 +179,7 @@ def run_problem_show(args: argparse.Namespace, ui: Ui) -> int:
             fail(
                 f"问题 {problem.id} 在该时刻尚未登记",
                 f"problem {problem.id} was not registered yet at {args.as_of.isoformat()}",
-                code=_DATA,
+                code=ExitCode.DATA,
             )
         problem = then
     if ui.json:
@@ -395,7 +393,7 @@ def event_data(store: Store, event_text: str, pairs: Sequence[str]) -> Any:
         fail(
             "登记新问题请用 jinjiecu problem register",
             "use `jinjiecu problem register` to register a problem",
-            code=_USAGE,
+            code=ExitCode.USAGE,
         )
     cls = EVENT_DATA[event]
     hints = typing.get_type_hints(cls)
@@ -407,7 +405,7 @@ def event_data(store: Store, event_text: str, pairs: Sequence[str]) -> Any:
             fail(
                 f"事件数据应写成 字段=值：{pair!r}",
                 f"event data is FIELD=VALUE, got {pair!r}",
-                code=_USAGE,
+                code=ExitCode.USAGE,
             )
         if name not in hints:
             known = ", ".join(f.name for f in attrs.fields(cls)) or "none"
@@ -497,5 +495,5 @@ def run_problem_help(args: argparse.Namespace, ui: Ui) -> int:
     fail(
         "请指定操作：list、show、register 或 apply（见 jinjiecu problem --help）",
         "give an action: list, show, register or apply (see jinjiecu problem --help)",
-        code=_USAGE,
+        code=ExitCode.USAGE,
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._filters import build_query, query_json
 from jinjiecu.cli._store import opened, provisional_note
 from jinjiecu.cli._text import Ui, clip, fail, table
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
         VisitFigures,
     )
     from jinjiecu.storage.base import Query, Store
-
-# Exit codes, as in jinjiecu.cli.ExitCode (kept as numbers so this module needs no import cycle).
-_USAGE = 2
 
 
 DIMENSIONS_HELP = (
@@ -147,7 +145,7 @@ def run_stats(args: argparse.Namespace, ui: Ui) -> int:
                 fail(
                     "--visits 只能按 --campaign 筛选",
                     f"--visits takes only the --campaign filter, not {', '.join(sorted(extra))}",
-                    code=_USAGE,
+                    code=ExitCode.USAGE,
                 )
             visits = visit_summary(store, as_of=moment, by=by, campaign_id=query.campaign_id)
             return _print_visits(visits, query, ui)

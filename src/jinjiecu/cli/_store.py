@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._text import Ui, fail
 
 if TYPE_CHECKING:
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
     from jinjiecu.domain.calendar import HolidayNotice
     from jinjiecu.domain.problem import Actor
     from jinjiecu.storage.base import Store
-
-# Exit codes, as in jinjiecu.cli.ExitCode (kept as numbers so this module needs no import cycle).
-_STORE = 3
 
 
 # ---------------------------------------------------------------------- the store
@@ -157,7 +155,7 @@ def opened(args: argparse.Namespace, ui: Ui, *, create: bool = False) -> Iterato
         fail(
             f"找不到数据库 {path}，请检查 --store，或先运行 jinjiecu init（或 jinjiecu demo）",
             f"no store at {path}: check --store, or run `jinjiecu init` (or `jinjiecu demo`) first",
-            code=_STORE,
+            code=ExitCode.STORE,
         )
     with open_store(url) as store:
         add_notice_options(args, store, ui)
