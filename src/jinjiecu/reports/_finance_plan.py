@@ -176,6 +176,8 @@ def _owner(record: Any) -> str:
 
 
 T = TypeVar("T", BridgeDraw, WhitelistEvent)
+C = TypeVar("C", BridgeFund, Whitelist)
+G = TypeVar("G", FundRows, ListRows)
 
 
 def _merge(
@@ -246,30 +248,18 @@ def _restated(stored: WhitelistEvent, given: WhitelistEvent) -> WhitelistEvent:
 
 
 def plan_funds(context: Context, funds: dict[str, FundRows], stored: Mapping[str, Any]) -> Plan:
-    plan = Plan()
-    for group in funds.values():
-        named, versioned = _container(context, group.name, group.draws, stored)
-        if not named:
-            continue
-        old: BridgeFund | None = None if versioned is None else versioned.record
-        draws, origin = _merge(
-            old.draws if old is not None else (),
-            group.draws,
-            key=draw_key,
-            combine=_repaid,
-            plan=plan,
-            what=("笔使用", "draw"),
-        )
-        rows = [origin.get(index) for index in range(len(draws))]
-        fund = _fund(context, group, old, draws, rows)
-        if fund is None:
-            continue
-        if old is None:
-            plan.added.append(fund)
-            plan.containers += 1
-        elif fund != old:
-            plan.updated.append((fund, versioned.version))
-    return plan
+    """Each fund the rows name, its draws merged into the stored fund's (see :func:`_merge`)."""
+    return _plan_containers(
+        context,
+        funds.values(),
+        stored,
+        given=lambda group: group.draws,
+        kept=lambda fund: fund.draws,
+        key=draw_key,
+        combine=_repaid,
+        what=("笔使用", "draw"),
+        build=_fund,
+    )
 
 
 def _fund(
@@ -399,29 +389,62 @@ def _event_key(event: WhitelistEvent) -> Hashable:
 
 
 def plan_lists(context: Context, lists: dict[str, ListRows], stored: Mapping[str, Any]) -> Plan:
+    """Each whitelist the rows name, its changes merged into the stored list's."""
+    return _plan_containers(
+        context,
+        lists.values(),
+        stored,
+        given=lambda group: group.events,
+        kept=lambda listing: listing.events,
+        key=_event_key,
+        combine=_restated,
+        what=("变动", "change"),
+        build=_whitelist,
+    )
+
+
+def _plan_containers(
+    context: Context,
+    groups: Iterable[G],
+    stored: Mapping[str, Any],
+    *,
+    given: Callable[[G], Sequence[tuple[Row, T]]],
+    kept: Callable[[C], Sequence[T]],
+    key: Callable[[T], Hashable],
+    combine: Callable[[T, T], T],
+    what: tuple[str, str],
+    build: Callable[[Context, G, C | None, list[T], list[Row | None]], C | None],
+) -> Plan:
+    """Funds or whitelists: each group's items merged into its stored container, then rebuilt.
+
+    ``given`` is a group's items with their rows, ``kept`` a stored
+    container's items, and ``build`` the container with the merged items (or
+    None when its rows failed); a new container is added, a changed one
+    updated at the version read.
+    """
     plan = Plan()
-    for group in lists.values():
-        named, versioned = _container(context, group.name, group.events, stored)
+    for group in groups:
+        named, versioned = _container(context, group.name, given(group), stored)
         if not named:
             continue
-        old: Whitelist | None = None if versioned is None else versioned.record
-        events, origin = _merge(
-            old.events if old is not None else (),
-            group.events,
-            key=_event_key,
-            combine=_restated,
+        old: C | None = None if versioned is None else versioned.record
+        items, origin = _merge(
+            kept(old) if old is not None else (),
+            given(group),
+            key=key,
+            combine=combine,
             plan=plan,
-            what=("变动", "change"),
+            what=what,
         )
-        rows = [origin.get(index) for index in range(len(events))]
-        listing = _whitelist(context, group, old, events, rows)
-        if listing is None:
+        rows = [origin.get(index) for index in range(len(items))]
+        container = build(context, group, old, items, rows)
+        if container is None:
             continue
         if old is None:
-            plan.added.append(listing)
+            plan.added.append(container)
             plan.containers += 1
-        elif listing != old:
-            plan.updated.append((listing, versioned.version))
+        elif container != old:
+            plan.updated.append((container, versioned.version))
     return plan
 
 
