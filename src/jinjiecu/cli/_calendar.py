@@ -11,6 +11,7 @@ from jinjiecu.cli._exit import ExitCode
 from jinjiecu.cli._store import notice_actor, opened, read_notice
 from jinjiecu.cli._text import fail, table
 from jinjiecu.domain.calendar import DaySource
+from jinjiecu.domain.clock import MONTHS_EN
 from jinjiecu.errors import ConflictError, ValidationError
 
 if TYPE_CHECKING:
@@ -21,20 +22,6 @@ if TYPE_CHECKING:
     from jinjiecu.domain.calendar import WorkingCalendar
     from jinjiecu.storage.notices import CalendarChange, NoticeEntry
 
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _MOVES_SHOWN = 20
 
 
@@ -202,7 +189,7 @@ def _year_days(year: int) -> list[dt.date]:
 
 def _month(calendar: WorkingCalendar, year: int, month: int, ui: Ui) -> str:
     """One month as a grid, Monday first: 休 marks a weekday off, 班 a weekend day worked."""
-    title = ui.text(f"{year}年{month}月", f"{_MONTHS_EN[month - 1]} {year}")
+    title = ui.text(f"{year}年{month}月", f"{MONTHS_EN[month - 1]} {year}")
     lines = [title, "  一   二   三   四   五   六   日"]
     for week in month_grid.Calendar(firstweekday=0).monthdatescalendar(year, month):
         cells = []

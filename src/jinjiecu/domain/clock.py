@@ -16,10 +16,35 @@ from zoneinfo import ZoneInfo
 
 from jinjiecu.errors import ValidationError
 
-__all__ = ["CHINA_TZ", "at", "end_of_day", "is_aware", "local_date", "now", "start_of_day"]
+__all__ = [
+    "CHINA_TZ",
+    "MONTHS_EN",
+    "at",
+    "end_of_day",
+    "is_aware",
+    "local_date",
+    "now",
+    "start_of_day",
+]
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 """China Standard Time, the zone ledgers and reports are written in."""
+
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+"""The months' English names, January first, for English text (not the machine's locale)."""
 
 
 def now() -> dt.datetime:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from jinjiecu.domain.clock import MONTHS_EN
 from jinjiecu.domain.validation import check, is_instance
 from jinjiecu.errors import ValidationError
 from jinjiecu.metrics import RATES, FinanceFigures, ProblemFigures
@@ -36,21 +37,6 @@ if TYPE_CHECKING:
 
 LANGUAGES = ("zh", "en")
 """The languages a briefing can be written in, Chinese (``zh``) and English (``en``)."""
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 # ---------------------------------------------------------------------- template fields
 
@@ -388,7 +374,7 @@ class BriefingTemplates:
             year=day.year,
             month=day.month,
             day=day.day,
-            month_name=_MONTHS[day.month - 1],
+            month_name=MONTHS_EN[day.month - 1],
         )
 
     def fill(self, name: str, /, **fields: Any) -> str:

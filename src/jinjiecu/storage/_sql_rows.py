@@ -115,17 +115,14 @@ TRANSITION_COLUMNS = (
     "data",
     *STANDING_COLUMNS,
 )
-# The version check and the read model's new row, in one statement.
-UPDATE_PROBLEM = (
-    "UPDATE problems SET "
-    + ", ".join(f"{column} = ?" for column in PROBLEM_COLUMNS[1:])
-    + " WHERE id = ? AND version = ?"
-)
+# A problem's row rewritten from its history (the read model rebuilt) ...
 REWRITE_PROBLEM = (
     "UPDATE problems SET "
     + ", ".join(f"{column} = ?" for column in PROBLEM_COLUMNS[1:])
     + " WHERE id = ?"
 )
+# ... and, on a write, with the version check in the same statement.
+UPDATE_PROBLEM = REWRITE_PROBLEM + " AND version = ?"
 TRANSITION_READ = (
     "t.problem_id, t.sequence, t.event, t.from_state, t.to_state, t.at_text, "
     "t.actor_kind, t.actor_id, t.actor_name, t.note, t.data"
