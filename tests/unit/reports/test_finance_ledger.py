@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import random
-import sqlite3
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -28,7 +26,7 @@ from jinjiecu.reports.ledger import LedgerImportError
 from jinjiecu.storage import open_store
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from jinjiecu.storage.base import Store
@@ -39,19 +37,6 @@ def csv_file(path: Path, rows: Sequence[Sequence[object]], encoding: str = "gbk"
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(f"sqlite:///{tmp_path / 'office.db'}") as opened:
-        yield opened
-
-
-def dump(path: Path) -> tuple[str, str]:
-    with sqlite3.connect(path) as connection:
-        text = "\n".join(connection.iterdump())
-    connection.close()
-    return text, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 RENEWAL_HEADER = ["序号", "借款人", "贷款银行", "续贷日期", "续贷金额（万元）", "年利率", "期限"]
@@ -401,7 +386,9 @@ def test_export_writes_amounts_in_wan_and_english_headers(store: Store, tmp_path
     assert export_finance_ledger(store, target, kind="renewals", as_of=before) == 0
 
 
-def test_ten_thousand_malformed_finance_rows_leave_the_file_as_it_was(tmp_path: Path) -> None:
+def test_ten_thousand_malformed_finance_rows_leave_the_file_as_it_was(
+    tmp_path: Path, dump: Callable[[Path], tuple[str, str]]
+) -> None:
     path = tmp_path / "office.db"
     with open_store(f"sqlite:///{path}") as opened:
         first = csv_file(tmp_path / "first.csv", [RENEWAL_HEADER, renewal_row(1)])

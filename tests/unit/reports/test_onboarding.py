@@ -7,11 +7,9 @@ rows, and a failed import leaves the store byte for byte as it was.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import random
-import sqlite3
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -29,7 +27,7 @@ from jinjiecu.reports.ledger import LedgerImportError, export_ledger, import_led
 from jinjiecu.storage import open_store
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from jinjiecu.storage.base import Store
@@ -76,20 +74,6 @@ def ledger(
     writer.writerows([header, *rows])
     path.write_bytes(buffer.getvalue().encode("gbk"))
     return path
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(f"sqlite:///{tmp_path / 'office.db'}") as opened:
-        yield opened
-
-
-def dump(path: Path) -> tuple[str, str]:
-    """The store file's SQL dump and its bytes' digest."""
-    with sqlite3.connect(path) as connection:
-        text = "\n".join(connection.iterdump())
-    connection.close()
-    return text, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ====================================================================== creating what is missing
@@ -210,7 +194,9 @@ def test_a_new_enterprise_needs_a_region(store: Store, tmp_path: Path) -> None:
 # ====================================================================== see before you write
 
 
-def test_a_dry_run_writes_nothing_and_reports_what_it_would_do(tmp_path: Path) -> None:
+def test_a_dry_run_writes_nothing_and_reports_what_it_would_do(
+    tmp_path: Path, dump: Callable[[Path], tuple[str, str]]
+) -> None:
     path = tmp_path / "office.db"
     with open_store(f"sqlite:///{path}"):
         pass
@@ -305,7 +291,7 @@ DEFECTS = [
 
 
 def test_ten_thousand_malformed_rows_with_create_missing_leave_the_file_as_it_was(
-    tmp_path: Path,
+    tmp_path: Path, dump: Callable[[Path], tuple[str, str]]
 ) -> None:
     path = tmp_path / "office.db"
     with open_store(f"sqlite:///{path}") as opened:

@@ -1,0 +1,1 @@
+"""Tests of the reports: briefing, ledgers, charts, vocabulary."""
