@@ -285,26 +285,13 @@ def test_a_finance_ledger_exported_from_the_command_line_goes_back_unchanged(
     assert "无还本续贷：30 笔，1.1515亿元" in out
 
 
-def test_a_finance_ledger_is_all_or_nothing_only(
-    capsys: pytest.CaptureFixture[str], store: str
-) -> None:
-    code, _out, err = run(
-        capsys,
-        "import",
-        str(LEDGERS / "renewals-gbk.csv"),
-        "--store",
-        store,
-        "--kind",
-        "renewals",
-        "--on-error",
-        "reject",
-    )
-    assert code == 2
-    assert "--on-error" in err
-
-
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--on-error", "reject"), ("--campaign", "dz2019")],
+    ids=["a finance ledger is all or nothing only", "it belongs to no campaign"],
+)
 def test_problem_ledger_options_are_refused_for_a_finance_ledger(
-    capsys: pytest.CaptureFixture[str], store: str
+    capsys: pytest.CaptureFixture[str], store: str, option: str, value: str
 ) -> None:
     code, _out, err = run(
         capsys,
@@ -314,8 +301,8 @@ def test_problem_ledger_options_are_refused_for_a_finance_ledger(
         store,
         "--kind",
         "renewals",
-        "--campaign",
-        "dz2019",
+        option,
+        value,
     )
     assert code == 2
-    assert "--campaign" in err
+    assert option in err
