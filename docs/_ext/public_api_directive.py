@@ -41,25 +41,30 @@ def constant_doc(name: str, value: object) -> tuple[str, str] | None:
     return None
 
 
-def _is_routine(value: object) -> bool:
-    return inspect.isclass(value) or inspect.isfunction(value) or _wrapped(value) is not None
-
-
 def _wrapped(value: object) -> Any:
     """The function a ``functools.lru_cache`` wrapper keeps, or None."""
     wrapped = getattr(value, "__wrapped__", None)
     return wrapped if inspect.isfunction(wrapped) else None
 
 
-def _target(module: str, name: str, value: Any) -> str:
-    """Where the name's full entry is: where it is defined, unless that module is private."""
+def _row(module: str, name: str, value: Any) -> tuple[str, str]:
+    """Where the name's full entry is, and the first line of its documentation.
+
+    A class or function is documented where it is defined, unless that module
+    is private; a constant where it is assigned with its docstring.
+    """
     routine = _wrapped(value) or value
     if inspect.isclass(routine) or inspect.isfunction(routine):
         if any(part.startswith("_") for part in routine.__module__.split(".")):
-            return f"{_exporting_module(name, value, module)}.{name}"
-        return f"{routine.__module__}.{routine.__qualname__}"
-    documented = constant_doc(name, value)
-    return f"{documented[0] if documented else module}.{name}"
+            target = f"{_exporting_module(name, value, module)}.{name}"
+        else:
+            target = f"{routine.__module__}.{routine.__qualname__}"
+        doc = (inspect.getdoc(value) or "").strip()
+    else:
+        documented = constant_doc(name, value)
+        target = f"{documented[0] if documented else module}.{name}"
+        doc = documented[1] if documented else ""
+    return target, doc.splitlines()[0] if doc else ""
 
 
 def _exporting_module(name: str, value: object, default: str) -> str:
@@ -80,16 +85,6 @@ def _exporting_module(name: str, value: object, default: str) -> str:
     return max(exporting, key=lambda m: (m.count("."), m), default=default)
 
 
-def _summary(name: str, value: Any) -> str:
-    """The first sentence of the name's own documentation."""
-    if _is_routine(value):
-        doc = (inspect.getdoc(value) or "").strip()
-    else:
-        documented = constant_doc(name, value)
-        doc = documented[1] if documented else ""
-    return doc.splitlines()[0] if doc else ""
-
-
 def api_rows() -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Per topic (the internal module, by its docstring), the names with target and summary."""
     topics = []
@@ -99,7 +94,7 @@ def api_rows() -> list[tuple[str, list[tuple[str, str, str]]]]:
         rows = []
         for name in names:
             value = getattr(jinjiecu, name)
-            rows.append((name, _target(module, name, value), _summary(name, value)))
+            rows.append((name, *_row(module, name, value)))
         topics.append((f"{title} ({module})", rows))
     return topics
 
