@@ -12,6 +12,7 @@ memory stays flat however many problems there are:
    the problems changed since ``t`` are looked up in ``transitions`` (their
    last transition at or before ``t``), found through the index on
    ``last_at``. As of now none are: the figures read one row per problem.
+   The two sets are counted by two statements and added up in Python.
 2. Working days come from a temporary calendar table built from the rules'
    :class:`~jinjiecu.domain.calendar.WorkingCalendar` (once per connection
    and calendar): for each day, how many working days there are up to and
@@ -332,37 +333,46 @@ def _count(
     soon_from, soon_until = _due_soon_days(calendar, today, counted_today, rules)
     named["due_soon_from"], named["due_soon_until"] = map(dialect.to_day, (soon_from, soon_until))
     reach = _reach(calendar, named, dialect.to_day)
-    current = _current(by, query, names, named, dialect.to_day, postgres=postgres)
+    sources = _sources(by, query, names, named, dialect.to_day, postgres=postgres)
     if postgres:
         # PostgreSQL guesses the number of groups by multiplying each column's distinct
         # values, expects a million, and sorts every problem to group them; hashing the
         # few thousand groups there really are takes a third less time (see the metrics
-        # benchmark). Compiling the query (JIT) costs more than it saves here. SET LOCAL
-        # ends with this read's transaction.
+        # benchmark); incremental sorts along an index are sorts too, and were measured
+        # 2.5 times slower here. The groups of a million problems take about 11 MB: with
+        # the default 4 MB of working memory the hash spills to disk. Compiling the query
+        # (JIT) costs more than it saves here. SET LOCAL ends with this read's transaction.
         session.change("SET LOCAL enable_sort = off")
+        session.change("SET LOCAL enable_incremental_sort = off")
+        session.change("SET LOCAL work_mem = '64MB'")
         session.change("SET LOCAL jit = off")
     # Two passes. First the problems are grouped by row key, state, flags, follow-up and
     # the three days the spans start and end on: one comparison per flag per problem, and
     # no calendar lookups. Then each such group looks its days up in the calendar once,
     # and the groups are grouped again by their spans, so that few rows come back: spans
     # take few values, and from their counts (a histogram per row) mean, median and 90th
-    # percentile are exact.
-    text, params = _positional(
-        f"{current}, standings AS (SELECT key, state, {_FLAGS}{reach} AS flags, "
-        "follow_up_outcome AS outcome, follow_up_satisfaction AS satisfaction, "
-        "registered_on, first_assigned_on, settled_on, count(*) AS problems "
-        "FROM current GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) "
-        "SELECT key, state, flags, outcome, satisfaction, "
-        "ca.counted - cr.counted, ca.serial - cr.serial, "
-        "cz.counted - cr.counted, cz.serial - cr.serial, "
-        f"{_MISSING}, SUM(problems) FROM standings "
-        f"LEFT JOIN {_CALENDAR} cr ON cr.day = registered_on "
-        f"LEFT JOIN {_CALENDAR} ca ON ca.day = first_assigned_on "
-        f"LEFT JOIN {_CALENDAR} cz ON cz.day = settled_on "
-        "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-        named,
-        table,
-    )
+    # percentile are exact. The query runs once per source (the problems unchanged since
+    # the moment, then the changed ones) and Python adds the rows up: one UNION ALL of
+    # the two was measured a third slower on SQLite, which then copies every row.
+    statements = [
+        _positional(
+            f"WITH current AS ({source}), standings AS (SELECT key, state, {_FLAGS}{reach} "
+            "AS flags, follow_up_outcome AS outcome, follow_up_satisfaction AS satisfaction, "
+            "registered_on, first_assigned_on, settled_on, count(*) AS problems "
+            "FROM current GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) "
+            "SELECT key, state, flags, outcome, satisfaction, "
+            "ca.counted - cr.counted, ca.serial - cr.serial, "
+            "cz.counted - cr.counted, cz.serial - cr.serial, "
+            f"{_MISSING}, SUM(problems) FROM standings "
+            f"LEFT JOIN {_CALENDAR} cr ON cr.day = registered_on "
+            f"LEFT JOIN {_CALENDAR} ca ON ca.day = first_assigned_on "
+            f"LEFT JOIN {_CALENDAR} cz ON cz.day = settled_on "
+            "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+            named,
+            table,
+        )
+        for source in sources
+    ]
     satisfied = {Satisfaction.SATISFIED.value}
     if count_basically_satisfied:
         satisfied.add(Satisfaction.BASICALLY_SATISFIED.value)
@@ -370,9 +380,8 @@ def _count(
         functools.partial(_names, satisfied=frozenset(satisfied))
     )
     raw: dict[Any, Tally] = {}
-    for key, state_value, flags, outcome, satisfaction, *spans, missing, summed in session.rows(
-        text, params
-    ):
+    found = (row for text, params in statements for row in session.rows(text, params))
+    for key, state_value, flags, outcome, satisfaction, *spans, missing, summed in found:
         state = ProblemState(state_value)
         counted_names = classify(state, _Flag(flags & _FLAG_MASK), outcome, satisfaction)
         if counted_names is None or (missing and state not in EXCLUDED_STATES):
@@ -420,7 +429,7 @@ def _reach(
     return "".join(parts)
 
 
-def _current(
+def _sources(
     by: Dimension | None,
     query: Query,
     names: Names,
@@ -428,14 +437,15 @@ def _current(
     to_day: Callable[[dt.date], Any],
     *,
     postgres: bool,
-) -> str:
-    """``WITH current AS (...)``: each problem as it stood at the moment; fills ``named``.
+) -> tuple[str, str]:
+    """Two ``SELECT`` statements of each problem as it stood at the moment; fills ``named``.
 
-    A problem whose last transition is at or before the moment stood then as
-    it stands now: its row says so (the read model), and its transitions are
-    not read. Only the problems changed since the moment (none, for the
-    figures as of now) are looked up in the history: their last transition at
-    or before the moment, found through the index on ``last_at``.
+    The first reads the problems whose last transition is at or before the
+    moment: they stood then as they stand now, and their rows say so (the
+    read model); their transitions are not read. The second reads the
+    problems changed since the moment (none, for the figures as of now):
+    their last transition at or before the moment, found through the index on
+    ``last_at``. Both give the same columns: ``key`` and :data:`_CURRENT`.
     """
     conditions = _filters(query, names, named, to_day)
     key = "NULL" if by is None else _KEY_COLUMNS[by]
@@ -444,29 +454,33 @@ def _current(
     standing = ", ".join(
         [_STANDING, *(column for column in _STANDING_ON_DEMAND if f"s.{column}" in used)]
     )
-    changed = "SELECT id FROM problems WHERE last_at > :at AND registered_at <= :at"
+    changed = "p.last_at > :at AND p.registered_at <= :at"
+    where = " AND ".join([changed, *conditions])
     if postgres:
-        # The primary key read backwards gives each problem's last transition first.
+        # Each changed problem (found through the index on last_at) looks up its last
+        # transition at or before the moment through the primary key, read backwards.
+        # Written as a join, PostgreSQL was measured reading the whole history instead.
         latest = (
-            f"SELECT DISTINCT ON (problem_id) {standing} FROM transitions "
-            f"WHERE problem_id IN ({changed}) AND at <= :at "
-            "ORDER BY problem_id DESC, sequence DESC"
+            f"SELECT {standing} FROM transitions t WHERE t.problem_id = p.id AND t.at <= :at "
+            "ORDER BY t.sequence DESC LIMIT 1"
         )
+        changed_rows = f"problems p CROSS JOIN LATERAL ({latest}) s WHERE {where}"
     else:
         # SQLite takes the bare columns from the row that holds max(sequence).
         latest = (
             f"SELECT {standing}, max(sequence) FROM transitions "
-            f"WHERE problem_id IN ({changed}) AND at <= :at GROUP BY problem_id"
+            f"WHERE problem_id IN (SELECT id FROM problems p WHERE {changed}) AND at <= :at "
+            "GROUP BY problem_id"
         )
-    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+        condition = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+        changed_rows = f"({latest}) s JOIN problems p ON p.id = s.problem_id{condition}"
     # Most problems are unchanged since the moment: SQLite would look each up through
     # the index on last_at, where reading the table through is far quicker.
     rows = "problems p" if postgres else "problems p NOT INDEXED"
+    unchanged_rows = f"{rows} WHERE {_on_row(unchanged)}"
     return (
-        f"WITH current AS (SELECT {_on_row(key)} AS key, {_on_row(_CURRENT)} "
-        f"FROM {rows} WHERE {_on_row(unchanged)} "
-        f"UNION ALL SELECT {key} AS key, {_CURRENT} "
-        f"FROM ({latest}) s JOIN problems p ON p.id = s.problem_id{where})"
+        f"SELECT {_on_row(key)} AS key, {_on_row(_CURRENT)} FROM {unchanged_rows}",
+        f"SELECT {key} AS key, {_CURRENT} FROM {changed_rows}",
     )
 
 
