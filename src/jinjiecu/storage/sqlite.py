@@ -8,7 +8,9 @@ several processes may read and write one file at once:
   first, so two writers queue instead of both reading and then one failing to
   upgrade. A writer waits up to ``timeout`` seconds (30 by default) for the
   lock, then raises :class:`~jinjiecu.errors.StoreUnavailableError`.
-- Each thread has its own connection; foreign keys are enforced.
+- Each thread has its own connection; foreign keys are enforced. A large
+  sort (grouping a million problems for the figures) may use helper threads,
+  one per core up to four (``PRAGMA threads``).
 - ``synchronous=FULL``: a commit returns only once it is on disk, so
   acknowledged writes survive a process kill *and* a power cut. That costs one
   fsync per commit (milliseconds); a bulk load is one commit. Pass
@@ -56,6 +58,8 @@ __all__ = ["SQLiteStore"]
 
 _UNIQUE = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
 _BUSY = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
+_SORTER_THREADS = min(os.cpu_count() or 1, 4)
+"""Helper threads SQLite's sorter may use (``PRAGMA threads``): one per core, up to four."""
 
 
 class _Holder:
@@ -115,6 +119,9 @@ class SQLiteStore(Store):
         try:
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute(f"PRAGMA synchronous = {self._synchronous}")
+            # Large sorts (grouping a million problems for the figures) may use helper
+            # threads: measured a quarter faster on two cores. Small ones never start any.
+            connection.execute(f"PRAGMA threads = {_SORTER_THREADS}")
         except sqlite3.Error as error:
             connection.close()
             raise self.translate(error) from error
