@@ -100,6 +100,7 @@ from jinjiecu.domain.problem import DEFAULT_RULES, Actor, ActorKind, Problem
 from jinjiecu.domain.taxonomy import DEFAULT_TAXONOMY
 from jinjiecu.metrics import Dimension, DurationStats, ProblemFigures, problem_summary
 from jinjiecu.storage import mask_url, open_store
+from jinjiecu.storage.sqlite import _SORTER_THREADS as SORTER_THREADS
 
 FULL_ROWS = 1_000_000
 QUICK_ROWS = 6_000
@@ -294,12 +295,15 @@ class Target:
     def connect(self) -> Any:
         """A DB-API connection (``execute`` returns a cursor, as in both drivers).
 
-        On PostgreSQL, grouping hashes rather than sorts and nothing is compiled,
-        as jinjiecu asks too: the planner overestimates the groups and would sort
-        every problem, and compiling (JIT) costs more than it saves.
+        On SQLite, large sorts may use helper threads, as jinjiecu's store lets
+        them. On PostgreSQL, grouping hashes rather than sorts and nothing is
+        compiled, as jinjiecu asks too: the planner overestimates the groups and
+        would sort every problem, and compiling (JIT) costs more than it saves.
         """
         if self.backend == "sqlite":
-            return sqlite3.connect(self.place)
+            database = sqlite3.connect(self.place)
+            database.execute(f"PRAGMA threads = {SORTER_THREADS}")
+            return database
         import psycopg  # noqa: PLC0415 - optional dependency
 
         connection = psycopg.connect(self.place, autocommit=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import sqlite3
 import subprocess
 import sys
@@ -78,7 +79,13 @@ def test_settings_are_in_effect_on_every_connection(sqlite_store: SQLiteStore) -
         seen.append(
             tuple(
                 connection.execute(f"PRAGMA {name}").fetchone()[0]
-                for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
+                for name in (
+                    "journal_mode",
+                    "foreign_keys",
+                    "synchronous",
+                    "busy_timeout",
+                    "threads",
+                )
             )
         )
 
@@ -86,8 +93,10 @@ def test_settings_are_in_effect_on_every_connection(sqlite_store: SQLiteStore) -
     worker = threading.Thread(target=settings)
     worker.start()
     worker.join()
-    # synchronous 2 is FULL; the busy timeout is 30 s.
-    assert seen == [("wal", 1, 2, 30_000), ("wal", 1, 2, 30_000)]
+    # synchronous 2 is FULL; the busy timeout is 30 s; the sorter's helper threads are
+    # one per core, up to four.
+    expected = ("wal", 1, 2, 30_000, min(os.cpu_count() or 1, 4))
+    assert seen == [expected, expected]
 
 
 def test_synchronous_normal_can_be_chosen_and_nothing_else(tmp_path: Path) -> None:
