@@ -20,7 +20,7 @@ memory stays flat however many problems there are:
    exactly as
    :meth:`~jinjiecu.domain.calendar.WorkingCalendar.working_days_between`
    counts it.
-3. One query, two groupings. Per problem, a few comparisons (deadline
+3. One query per set of problems, two groupings. Per problem, a few comparisons (deadline
    passed, due soon, settled by the deadline, ever reopened, ...) are packed
    into one integer of flags. Problems that share row key, state, flags,
    follow-up and the three days a span starts or ends on (registered,
@@ -32,8 +32,8 @@ memory stays flat however many problems there are:
    row, by the same rules as the reference engine.
 
 Region rows are rolled up the division tree and days bucketed into weeks and
-months in Python. On PostgreSQL the query hashes its groups rather than
-sorting a million problems, and is not compiled (see ``_count``). The
+months in Python. On PostgreSQL the query hashes its groups in memory rather
+than sorting a million problems, and is not compiled (see ``_count``). The
 conformance suite checks that this engine and the reference one agree on
 every store; ``benchmarks/bench_metrics.py`` times it against SQL written by
 hand for the same figures.
