@@ -332,7 +332,7 @@ def _count(
     # holds for the deadlines of one stretch of days (the counts never go down).
     soon_from, soon_until = _due_soon_days(calendar, today, counted_today, rules)
     named["due_soon_from"], named["due_soon_until"] = map(dialect.to_day, (soon_from, soon_until))
-    reach = _reach(calendar, named, dialect.to_day)
+    reach = _reach(calendar, today, named, dialect.to_day)
     sources = _sources(by, query, names, named, dialect.to_day, postgres=postgres)
     if postgres:
         # PostgreSQL guesses the number of groups by multiplying each column's distinct
@@ -409,24 +409,30 @@ def _count(
 
 
 def _reach(
-    calendar: WorkingCalendar, named: dict[str, Any], to_day: Callable[[dt.date], Any]
+    calendar: WorkingCalendar,
+    today: dt.date,
+    named: dict[str, Any],
+    to_day: Callable[[dt.date], Any],
 ) -> str:
     """SQL to add to the flags: how many provisional years a problem's counts reach.
 
     As :func:`~jinjiecu.metrics.problems.provisional_reach`: the latest of the
     days assigned and settled, the deadline, and the moment for a suspended
-    problem, against 1 January of each provisional year.
+    problem, against 1 January of each provisional year. The years follow one
+    another, so a problem that reaches a year reaches the ones before it: each
+    year's test is made only for the problems that reach the year before,
+    which for most problems means one test, not one per year.
     """
-    parts = []
-    for index, year in enumerate(calendar.provisional_years):
+    reach = "0"
+    for index, year in reversed(list(enumerate(calendar.provisional_years))):
+        first = dt.date(year, 1, 1)
         mark = f":provisional_{index}"
-        named[mark[1:]] = to_day(dt.date(year, 1, 1))
-        reaches = (
-            f"first_assigned_on >= {mark} OR settled_on >= {mark} OR deadline >= {mark} OR "
-            f"(state = '{S.SUSPENDED.value}' AND deadline IS NOT NULL AND :today >= {mark})"
-        )
-        parts.append(f" + CASE WHEN {reaches} THEN {1 << _REACH_SHIFT} ELSE 0 END")
-    return "".join(parts)
+        named[mark[1:]] = to_day(first)
+        tests = [f"first_assigned_on >= {mark}", f"settled_on >= {mark}", f"deadline >= {mark}"]
+        if today >= first:  # a suspended problem's deadline moves on until today
+            tests.append(f"(state = '{S.SUSPENDED.value}' AND deadline IS NOT NULL)")
+        reach = f"CASE WHEN {' OR '.join(tests)} THEN {1 << _REACH_SHIFT} + {reach} ELSE 0 END"
+    return "" if reach == "0" else f" + {reach}"
 
 
 def _sources(

@@ -264,6 +264,33 @@ class NoticesConformance(ConformanceArea):
             problem.deadline, 1
         )
 
+    def test_a_suspended_problem_reaches_a_provisional_year_once_the_year_has_come(
+        self, store: Store
+    ) -> None:
+        # Its days all fall in the year before, but while it is suspended its deadline
+        # moves on day by day: as of a day in the provisional year, the figures count
+        # on that year's provisional days, and say so.
+        year = china_calendar().provisional_years[0]
+
+        def on(day: dt.date) -> dt.datetime:
+            return dt.datetime.combine(day, dt.time(9), tzinfo=CHINA_TZ)
+
+        problem = _registered("p-paused-over-new-year", at=on(dt.date(year - 1, 11, 2)))
+        given = Assign(lead_department_id=DepartmentId("d-1"), deadline=dt.date(year - 1, 12, 1))
+        problem = problem.apply(given, at=on(dt.date(year - 1, 11, 2)) + _HOUR, actor=_CLERK)
+        problem = problem.apply(Start(), at=on(dt.date(year - 1, 11, 3)), actor=_CLERK)
+        problem = problem.apply(
+            Suspend(reason="等待"), at=on(dt.date(year - 1, 12, 20)), actor=_CLERK
+        )
+        with MemoryStore() as model:
+            for target in (store, model):
+                target.problems.add(problem)
+            for day, reached in ((dt.date(year - 1, 12, 30), ()), (dt.date(year, 1, 12), (year,))):
+                for by in (None, Dimension.DEPARTMENT):
+                    figures = problem_summary(store, as_of=on(day), by=by)
+                    assert tuple(figures.provisional_years) == reached
+                    _assert_same(figures, problem_summary(model, as_of=on(day), by=by))
+
     def test_late_entries_still_follow_a_recount(self, store: Store) -> None:
         year = china_calendar().provisional_years[0]
         festival = min(d for d, name in statutory_holidays(year).items() if "春节" in name)
