@@ -17,7 +17,15 @@ import pytest
 from hypothesis import strategies as st
 
 from jinjiecu.domain.clock import CHINA_TZ, end_of_day, now
-from jinjiecu.domain.events import Close, Escalate, HandlingLevel, Resolve, Start, Suspend
+from jinjiecu.domain.events import (
+    Assign,
+    Close,
+    Escalate,
+    HandlingLevel,
+    Resolve,
+    Start,
+    Suspend,
+)
 from jinjiecu.domain.ids import DepartmentId, RegionId
 from jinjiecu.domain.workflow import ProblemState
 from jinjiecu.errors import CalendarCoverageError, ConflictError, IllegalTransitionError
@@ -203,6 +211,47 @@ class FiguresConformance(ConformanceArea):
             total = problem_summary(store, as_of=moment).total
             # p-1 resolved; p-2 still as registered (its assignment was rolled back).
             assert (total.registered, total.resolved, total.in_progress) == (2, 1, 1)
+
+    def test_suspended_problems_are_overdue_on_the_same_days_as_in_the_model(
+        self, store: Store
+    ) -> None:
+        # A pause moves the deadline on one working day per working day suspended. Around
+        # the 2025 National Day holiday (make-up Sundays 28 September and Saturday 11
+        # October), each day from before the pauses to after them: the days the deadline
+        # passes, is reached on a day off, or equals today must count alike.
+        pauses = {  # deadline, suspended on
+            "p-before": (dt.date(2025, 9, 30), dt.date(2025, 9, 26)),
+            "p-on": (dt.date(2025, 9, 26), dt.date(2025, 9, 26)),
+            "p-after": (dt.date(2025, 9, 24), dt.date(2025, 9, 27)),
+            "p-holiday": (dt.date(2025, 10, 9), dt.date(2025, 9, 30)),
+            "p-make-up": (dt.date(2025, 9, 29), dt.date(2025, 9, 28)),
+        }
+        registered_at = dt.datetime(2025, 9, 15, 9, tzinfo=CHINA_TZ)
+        with MemoryStore() as model:
+            for name, (deadline, suspended_on) in pauses.items():
+                problem = _registered(name, at=registered_at)
+                problem = problem.apply(
+                    Assign(lead_department_id=DepartmentId("d-1"), deadline=deadline),
+                    at=registered_at + _HOUR,
+                    actor=_CLERK,
+                )
+                problem = problem.apply(Start(), at=registered_at + 2 * _HOUR, actor=_CLERK)
+                suspended_at = dt.datetime.combine(suspended_on, dt.time(10), tzinfo=CHINA_TZ)
+                problem = problem.apply(Suspend(reason="等待批复"), at=suspended_at, actor=_CLERK)
+                for target in (store, model):
+                    target.problems.add(problem)
+            overdue = {}
+            for offset in range(35):
+                day = dt.date(2025, 9, 20) + dt.timedelta(days=offset)
+                for by in (None, Dimension.DEPARTMENT):
+                    figures = problem_summary(store, as_of=end_of_day(day), by=by)
+                    _assert_same(figures, problem_summary(model, as_of=end_of_day(day), by=by))
+                overdue[day] = figures.total.overdue
+        # p-after is overdue from the day after its deadline, suspended or not. p-on,
+        # suspended on its deadline, is overdue on days off only: its deadline moves on
+        # each working day. The others' deadlines move on ahead of them.
+        assert [overdue[dt.date(2025, 9, day)] for day in (24, 25, 26, 27, 28)] == [0, 1, 1, 2, 1]
+        assert [overdue[dt.date(2025, 10, day)] for day in (1, 8, 9, 11, 12)] == [2, 2, 1, 1, 2]
 
     def test_problem_metrics_outside_the_calendar_fail_alike(self, store: Store) -> None:
         # Registered before the calendar's first day and assigned inside it: the response
