@@ -20,12 +20,13 @@ memory stays flat however many problems there are:
    exactly as
    :meth:`~jinjiecu.domain.calendar.WorkingCalendar.working_days_between`
    counts it.
-3. One query per set of problems, two groupings. Per problem, a few comparisons (deadline
-   passed, due soon, settled by the deadline, ever reopened, ...) are packed
-   into one integer of flags. Problems that share row key, state, flags,
-   follow-up and the three days a span starts or ends on (registered,
-   first assigned, settled) are grouped; each such group looks its days up
-   in the calendar once, and the groups are grouped again by their spans.
+3. One query per set of problems, two groupings. Per problem, a few
+   comparisons (deadline passed, due soon, settled by the deadline, ever
+   reopened, ...) are packed into one integer of flags. Problems that share
+   row key, state, flags, follow-up and the three days a span starts or ends
+   on (registered, first assigned, settled) are grouped, suspended ones also
+   by their day of suspension and deadline; each such group looks its days
+   up in the calendar once, and the groups are grouped again by their spans.
    Spans take few values, so few rows come back, and from their counts (a
    histogram per row) mean, median and 90th percentile are exact. Python
    turns each row's state and flags into the figures it counts in, once per
@@ -345,14 +346,16 @@ def _count(
         session.change("SET LOCAL enable_incremental_sort = off")
         session.change("SET LOCAL work_mem = '64MB'")
         session.change("SET LOCAL jit = off")
-    # Two passes. First the problems are grouped by row key, state, flags, follow-up and
-    # the three days the spans start and end on: one comparison per flag per problem, and
-    # no calendar lookups. Then each such group looks its days up in the calendar once,
-    # and the groups are grouped again by their spans, so that few rows come back: spans
-    # take few values, and from their counts (a histogram per row) mean, median and 90th
-    # percentile are exact. The query runs once per source (the problems unchanged since
-    # the moment, then the changed ones) and Python adds the rows up: one UNION ALL of
-    # the two was measured a third slower on SQLite, which then copies every row.
+    # Two passes. First the problems are grouped by row key, state, flags, follow-up, the
+    # three days the spans start and end on, and a suspended problem's day of suspension
+    # and deadline: one comparison per flag per problem, and no calendar lookups (which
+    # lets PostgreSQL read the problems in parallel). Then each such group looks its days
+    # up in the calendar once, and the groups are grouped again by their spans, so that
+    # few rows come back: spans take few values, and from their counts (a histogram per
+    # row) mean, median and 90th percentile are exact. The query runs once per source
+    # (the problems unchanged since the moment, then the changed ones) and Python adds
+    # the rows up: one UNION ALL of the two was measured a third slower on SQLite, which
+    # then copies every row.
     statements = [
         _positional(
             f"WITH current AS ({source}), standings AS (SELECT key, state, {_FLAGS}{reach} "
