@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import strategies as st
 
-from jinjiecu.domain.clock import CHINA_TZ, end_of_day, now
+from jinjiecu.domain.clock import CHINA_TZ, at, end_of_day, now
 from jinjiecu.domain.events import (
     Assign,
     Close,
@@ -139,7 +139,7 @@ class FiguresConformance(ConformanceArea):
                     for transition in problem.transitions:
                         moments += [transition.at, transition.at - dt.timedelta(microseconds=1)]
                     if problem.deadline is not None:
-                        last = dt.datetime.combine(problem.deadline, dt.time.max, tzinfo=CHINA_TZ)
+                        last = end_of_day(problem.deadline)
                         moments += [last, last + dt.timedelta(days=1)]
                 moment = data.draw(st.sampled_from(moments), label="as_of")
                 leads = sorted({str(p.lead_department_id) for p in renamed if p.lead_department_id})
@@ -181,24 +181,28 @@ class FiguresConformance(ConformanceArea):
             for target in (store, model):
                 first, second = _registered("p-1"), _registered("p-2", title="第二个问题")
                 target.problems.add_many([first, second])
-                at = _T0 + _HOUR
-                target.problems.apply(first.id, _assign(), at=at, actor=_CLERK)
-                target.problems.apply(first.id, Start(), at=at + _HOUR, actor=_CLERK)
+                started = _T0 + _HOUR
+                target.problems.apply(first.id, _assign(), at=started, actor=_CLERK)
+                target.problems.apply(first.id, Start(), at=started + _HOUR, actor=_CLERK)
                 with pytest.raises(ConflictError):  # a stale version: nothing written
                     target.problems.apply(
-                        first.id, Escalate(), at=at + 2 * _HOUR, actor=_CLERK, expected_version=2
+                        first.id,
+                        Escalate(),
+                        at=started + 2 * _HOUR,
+                        actor=_CLERK,
+                        expected_version=2,
                     )
                 with pytest.raises(IllegalTransitionError):  # refused: nothing written
-                    target.problems.apply(second.id, Close(), at=at, actor=_CLERK)
+                    target.problems.apply(second.id, Close(), at=started, actor=_CLERK)
                 with pytest.raises(RuntimeError), target.transaction() as tx:  # noqa: PT012
-                    tx.problems.apply(second.id, _assign(), at=at, actor=_CLERK)
+                    tx.problems.apply(second.id, _assign(), at=started, actor=_CLERK)
                     tx.problems.apply(
-                        first.id, Suspend(reason="等待批复"), at=at + 3 * _HOUR, actor=_CLERK
+                        first.id, Suspend(reason="等待批复"), at=started + 3 * _HOUR, actor=_CLERK
                     )
                     message = "a failure after two writes: the batch is rolled back"
                     raise RuntimeError(message)
                 target.problems.apply(
-                    first.id, Resolve(summary="已协调解决"), at=at + 4 * _HOUR, actor=_CLERK
+                    first.id, Resolve(summary="已协调解决"), at=started + 4 * _HOUR, actor=_CLERK
                 )
             assert verify(store).ok
             moment = now()
@@ -236,7 +240,7 @@ class FiguresConformance(ConformanceArea):
                     actor=_CLERK,
                 )
                 problem = problem.apply(Start(), at=registered_at + 2 * _HOUR, actor=_CLERK)
-                suspended_at = dt.datetime.combine(suspended_on, dt.time(10), tzinfo=CHINA_TZ)
+                suspended_at = at(suspended_on, 10)
                 problem = problem.apply(Suspend(reason="等待批复"), at=suspended_at, actor=_CLERK)
                 for target in (store, model):
                     target.problems.add(problem)

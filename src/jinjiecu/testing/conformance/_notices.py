@@ -17,7 +17,7 @@ import pytest
 from hypothesis import strategies as st
 
 from jinjiecu.domain.calendar import HolidayNotice, china_calendar, statutory_holidays
-from jinjiecu.domain.clock import CHINA_TZ
+from jinjiecu.domain.clock import CHINA_TZ, at
 from jinjiecu.domain.events import Assign, RecountDeadline, Reject, Resolve, Resume, Start, Suspend
 from jinjiecu.domain.ids import DepartmentId
 from jinjiecu.domain.problem import DEFAULT_RULES, Problem, ProblemRules
@@ -168,7 +168,7 @@ class NoticesConformance(ConformanceArea):
         with_notice = calendar.with_notice(notice)
         festival = min(d for d, name in statutory_holidays(year).items() if "春节" in name)
         assigned_on = calendar.add_working_days(festival, -5)
-        assigned_at = dt.datetime.combine(assigned_on, dt.time(9), tzinfo=CHINA_TZ)
+        assigned_at = at(assigned_on)
         provisional = calendar.add_working_days(assigned_on, 15)
         official = with_notice.add_working_days(assigned_on, 15)
         assert provisional != official  # the notice's extra days off move it
@@ -193,7 +193,7 @@ class NoticesConformance(ConformanceArea):
         store.problems.apply(
             problems["dropped"].id, Reject(reason="不予受理"), at=settled_at, actor=_CLERK
         )
-        as_of = dt.datetime.combine(festival + dt.timedelta(days=20), dt.time(18), tzinfo=CHINA_TZ)
+        as_of = at(festival + dt.timedelta(days=20), 18)
         before = problem_summary(store, as_of=as_of)
         assert before.provisional_years[0] == year
         change = store.holiday_notices.add(notice, actor=_CLERK)
@@ -242,18 +242,15 @@ class NoticesConformance(ConformanceArea):
             year=year, days_off=statutory_holidays(year), workdays=[first_saturday]
         )
 
-        def on(day: dt.date) -> dt.datetime:
-            return dt.datetime.combine(day, dt.time(9), tzinfo=CHINA_TZ)
-
-        problem = _registered("p-notice-pause", at=on(dt.date(year - 1, 11, 2)))
+        problem = _registered("p-notice-pause", at=at(dt.date(year - 1, 11, 2)))
         given = Assign(lead_department_id=DepartmentId("d-1"), deadline=dt.date(year - 1, 12, 1))
-        problem = problem.apply(given, at=on(dt.date(year - 1, 11, 2)) + _HOUR, actor=_CLERK)
-        problem = problem.apply(Start(), at=on(dt.date(year - 1, 11, 3)), actor=_CLERK)
+        problem = problem.apply(given, at=at(dt.date(year - 1, 11, 2)) + _HOUR, actor=_CLERK)
+        problem = problem.apply(Start(), at=at(dt.date(year - 1, 11, 3)), actor=_CLERK)
         problem = problem.apply(
-            Suspend(reason="等待"), at=on(dt.date(year - 1, 12, 28)), actor=_CLERK
+            Suspend(reason="等待"), at=at(dt.date(year - 1, 12, 28)), actor=_CLERK
         )
         resumed_on = first_saturday + dt.timedelta(days=2)
-        problem = problem.apply(Resume(), at=on(resumed_on), actor=_CLERK)
+        problem = problem.apply(Resume(), at=at(resumed_on), actor=_CLERK)
         store.problems.add(problem)
         assert problem.deadline is not None
         assert problem.deadline.year == year - 1
@@ -272,35 +269,30 @@ class NoticesConformance(ConformanceArea):
         # on that year's provisional days, and say so.
         year = china_calendar().provisional_years[0]
 
-        def on(day: dt.date) -> dt.datetime:
-            return dt.datetime.combine(day, dt.time(9), tzinfo=CHINA_TZ)
-
-        problem = _registered("p-paused-over-new-year", at=on(dt.date(year - 1, 11, 2)))
+        problem = _registered("p-paused-over-new-year", at=at(dt.date(year - 1, 11, 2)))
         given = Assign(lead_department_id=DepartmentId("d-1"), deadline=dt.date(year - 1, 12, 1))
-        problem = problem.apply(given, at=on(dt.date(year - 1, 11, 2)) + _HOUR, actor=_CLERK)
-        problem = problem.apply(Start(), at=on(dt.date(year - 1, 11, 3)), actor=_CLERK)
+        problem = problem.apply(given, at=at(dt.date(year - 1, 11, 2)) + _HOUR, actor=_CLERK)
+        problem = problem.apply(Start(), at=at(dt.date(year - 1, 11, 3)), actor=_CLERK)
         problem = problem.apply(
-            Suspend(reason="等待"), at=on(dt.date(year - 1, 12, 20)), actor=_CLERK
+            Suspend(reason="等待"), at=at(dt.date(year - 1, 12, 20)), actor=_CLERK
         )
         with MemoryStore() as model:
             for target in (store, model):
                 target.problems.add(problem)
             for day, reached in ((dt.date(year - 1, 12, 30), ()), (dt.date(year, 1, 12), (year,))):
                 for by in (None, Dimension.DEPARTMENT):
-                    figures = problem_summary(store, as_of=on(day), by=by)
+                    figures = problem_summary(store, as_of=at(day), by=by)
                     assert tuple(figures.provisional_years) == reached
-                    _assert_same(figures, problem_summary(model, as_of=on(day), by=by))
+                    _assert_same(figures, problem_summary(model, as_of=at(day), by=by))
 
     def test_late_entries_still_follow_a_recount(self, store: Store) -> None:
         year = china_calendar().provisional_years[0]
         festival = min(d for d, name in statutory_holidays(year).items() if "春节" in name)
         assigned_on = china_calendar().add_working_days(festival, -5)
-        problem = _registered(
-            "p-notice-late", at=dt.datetime.combine(assigned_on, dt.time(8), tzinfo=CHINA_TZ)
-        )
+        problem = _registered("p-notice-late", at=at(assigned_on, 8))
         store.problems.add(problem)
         assign = Assign(lead_department_id=DepartmentId("d-1"), working_days=15)
-        assigned_at = dt.datetime.combine(assigned_on, dt.time(9), tzinfo=CHINA_TZ)
+        assigned_at = at(assigned_on)
         store.problems.apply(problem.id, assign, at=assigned_at, actor=_CLERK)
         assert store.holiday_notices.add(_notice_for(year), actor=_CLERK).moved
         recount = store.problems.get(problem.id).transitions[-1]
@@ -319,13 +311,10 @@ class NoticesConformance(ConformanceArea):
         assigned_on = calendar.add_working_days(festival, -5)
         local_day = calendar.add_working_days(assigned_on, 1)
         rules = ProblemRules(calendar=calendar.with_local_days(holidays=[local_day]))
-        problem = _registered(
-            "p-notice-local", at=dt.datetime.combine(assigned_on, dt.time(8), tzinfo=CHINA_TZ)
-        )
+        problem = _registered("p-notice-local", at=at(assigned_on, 8))
         store.problems.add(problem)
         assign = Assign(lead_department_id=DepartmentId("d-1"), working_days=15)
-        at = dt.datetime.combine(assigned_on, dt.time(9), tzinfo=CHINA_TZ)
-        store.problems.apply(problem.id, assign, at=at, actor=_CLERK, rules=rules)
+        store.problems.apply(problem.id, assign, at=at(assigned_on), actor=_CLERK, rules=rules)
         store.holiday_notices.add(notice, actor=_CLERK, rules=rules)
         local_with_notice = rules.working_calendar.with_notice(notice)
         assert store.problems.get(problem.id).deadline == local_with_notice.add_working_days(
