@@ -100,6 +100,9 @@ def _kind_ids(kinds: Sequence[RecordKind[Any, Any]]) -> list[str]:
     return [kind.name for kind in kinds]
 
 
+# The expectation is written here, not taken from storage.index_matches: the memory
+# store and the contract's default select use that function, so checking them against
+# it would check it against itself.
 def _index_matches(index: IndexValues, given: dict[str, Any]) -> bool:
     for name, value in given.items():
         if name == "since":
