@@ -466,7 +466,6 @@ def _sources(
         [_STANDING, *(column for column in _STANDING_ON_DEMAND if f"s.{column}" in used)]
     )
     changed = "p.last_at > :at AND p.registered_at <= :at"
-    where = " AND ".join([changed, *conditions])
     if postgres:
         # Each changed problem (found through the index on last_at) looks up its last
         # transition at or before the moment through the primary key, read backwards.
@@ -475,6 +474,7 @@ def _sources(
             f"SELECT {standing} FROM transitions t WHERE t.problem_id = p.id AND t.at <= :at "
             "ORDER BY t.sequence DESC LIMIT 1"
         )
+        where = " AND ".join([changed, *conditions])
         changed_rows = f"problems p CROSS JOIN LATERAL ({latest}) s WHERE {where}"
     else:
         # SQLite takes the bare columns from the row that holds max(sequence).
